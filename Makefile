@@ -1,0 +1,26 @@
+# SPDX-License-Identifier: GPL-2.0
+# The two commands a newcomer needs are "make run" and "make check"; the
+# rest are the steps they are made of. See README.md.
+
+.PHONY: run check deps base worktree export clean
+
+run:
+	@harness/run.sh $(TESTS)
+
+check:
+	@harness/check.sh
+
+deps:
+	@harness/install-deps.sh
+
+base: deps
+	@harness/prepare-base.sh
+
+worktree: base
+	@harness/worktree.sh
+
+export:
+	@harness/export-series.sh
+
+clean:
+	rm -rf build

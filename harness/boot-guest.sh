@@ -1,0 +1,45 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Boot a built kernel once in QEMU and run test programs in it.
+#
+#   boot-guest.sh NAME TESTS ARTDIR [TIMEOUT_S] [CPUS]
+#
+# TESTS is a comma-separated list of guest programs (guest/tests/*).
+# ARTDIR receives console.log (ttyS0, the kernel console), ktap.log (ttyS1,
+# the programs' KTAP) and cmd (the exact QEMU command). The run is bounded
+# by TIMEOUT_S (default 300); on timeout QEMU is killed, the last 50 console
+# lines are shown, and the exit status is 124. QEMU's own exit status is not
+# meaningful (it is 0 after a panic too): judge runs by ktap.log.
+. "$(dirname "$0")/common.sh"
+
+[ $# -ge 3 ] || die "usage: boot-guest.sh NAME TESTS ARTDIR [TIMEOUT_S] [CPUS]" "see harness/boot-guest.sh"
+K=$B/kernels/$1 tests=$2 art=$3 tmo=${4:-300} cpus=${5:-2}
+need_tool qemu-system-x86_64 timeout
+[ -f "$K/initramfs.cpio.gz" ] || die "no initramfs in $K" "run harness/make-initramfs.sh $1"
+mkdir -p "$art"
+
+accel=$("$TOP/harness/probe-accel.sh" "$1" 2>/dev/null)
+case $accel in
+kvm) accel_opts="-accel kvm -cpu host" ;;
+*) accel_opts="-accel tcg,thread=multi" ;;
+esac
+cmd=(qemu-system-x86_64 $accel_opts -m 1024 -smp "$cpus" -display none -monitor none -no-reboot
+	-serial "file:$art/console.log" -serial "file:$art/ktap.log"
+	-kernel "$K/bzImage" -initrd "$K/initramfs.cpio.gz"
+	-append "console=ttyS0 panic=-1 loglevel=7 harness.tests=$tests harness.timeout=${GUEST_TEST_TIMEOUT:-$tmo} $EXTRA_APPEND")
+printf '%q ' timeout -k 5 "$tmo" "${cmd[@]}" >"$art/cmd"
+echo >>"$art/cmd"
+start=$(date +%s.%N)
+timeout -k 5 "$tmo" "${cmd[@]}" </dev/null >"$art/qemu.log" 2>&1
+rc=$?
+end=$(date +%s.%N)
+echo "$(echo "$end - $start" | bc)" >"$art/boot-seconds"
+if [ $rc -eq 124 ] || [ $rc -eq 137 ]; then
+	echo "guest timed out after ${tmo}s; QEMU killed. Last 50 console lines:" >&2
+	tail -n 50 "$art/console.log" >&2
+	exit 124
+fi
+if [ -s "$art/qemu.log" ] && ! grep -q '^# harness: poweroff' "$art/ktap.log" 2>/dev/null; then
+	head -n 3 "$art/qemu.log" >&2
+fi
+exit 0

@@ -1,0 +1,100 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Build one test kernel and stage what a guest needs.
+#
+#   build-kernel.sh REF CONFIG NAME
+#
+# REF     a commit of build/linux (base tag, a series prefix, ...)
+# CONFIG  "test" (base fragment + selftest configs) or "debug" (test plus
+#         kernel/configs/debug.config and config/debug.config)
+# NAME    where the result goes: build/kernels/NAME/{bzImage,vmlinux,
+#         System.map,.config,mods/,kselftest/,info}; with STAGE=0 the
+#         kernel is only built (bisect builds)
+#
+# Builds happen in the harness worktree build/ktree, in build/out/CONFIG, so
+# a rebuild after switching REF only recompiles what REF changed.
+. "$(dirname "$0")/common.sh"
+
+[ $# -eq 3 ] || die "usage: build-kernel.sh REF CONFIG NAME" "see the header of harness/build-kernel.sh"
+ref=$1 cfg=$2 name=$3
+require_base
+need_tool make gcc flex bison bc ccache
+need_disk "$B" 3
+commit=$(git -C "$SRC" rev-parse --verify -q "$ref^{commit}") || die "unknown ref '$ref'" "use a commit of $SRC"
+
+# Selftest targets whose config fragment and tests the kernel gets.
+SELFTESTS=${SELFTESTS:-sysfs}
+
+if [ ! -e "$KTREE/.git" ]; then
+	log "creating harness worktree $KTREE"
+	git -C "$SRC" worktree prune
+	git -C "$SRC" worktree add -q --detach "$KTREE" "$commit" || die "cannot create $KTREE" "rm -rf $KTREE and retry"
+elif [ "$(git -C "$KTREE" rev-parse HEAD)" != "$commit" ]; then
+	git -C "$KTREE" checkout -q -f --detach "$commit" || die "cannot check out $ref in $KTREE" "rm -rf $KTREE and retry"
+fi
+
+O=$B/out/$cfg
+K=$B/kernels/$name
+mkdir -p "$O" "$STATE"
+
+frags="$TOP/config/base.config"
+for t in $SELFTESTS zram; do
+	f=$KTREE/tools/testing/selftests/$t/config
+	[ -f "$f" ] && frags="$frags $f"
+done
+case $cfg in
+test) ;;
+debug) frags="$frags $KTREE/kernel/configs/debug.config $TOP/config/debug.config" ;;
+*) die "unknown CONFIG '$cfg'" "use test or debug" ;;
+esac
+
+# Regenerate .config only when the fragments or the tree changed.
+key=$( (echo "$commit"; cat $frags) | sha256sum | cut -c1-16)
+if [ "$(cat "$STATE/config-$cfg" 2>/dev/null)" != "$key" ] || [ ! -f "$O/.config" ]; then
+	log "configuring $cfg for $ref"
+	make -s -C "$KTREE" O="$O" tinyconfig >/dev/null || die "make tinyconfig failed" "see $O"
+	"$KTREE/scripts/kconfig/merge_config.sh" -m -O "$O" "$O/.config" $frags >"$O/merge.log" 2>&1 ||
+		die "merge_config.sh failed" "see $O/merge.log"
+	make -s -C "$KTREE" O="$O" olddefconfig >/dev/null || die "make olddefconfig failed" "see $O"
+	echo "$key" >"$STATE/config-$cfg"
+fi
+
+MAKEFLAGS_K="-C $KTREE O=$O LOCALVERSION= CC=ccache\ gcc KBUILD_BUILD_TIMESTAMP=@0 KBUILD_BUILD_USER=harness KBUILD_BUILD_HOST=qemu"
+# ONLY="make arguments": build just those (e.g. "C=2 W=1 fs/kernfs/file.o")
+# at REF, print make's output and stage nothing.
+if [ -n "$ONLY" ]; then
+	eval make -j"${JOBS:-2}" $MAKEFLAGS_K "$ONLY" 2>&1
+	exit
+fi
+log "building $name ($cfg, $(git -C "$SRC" log -1 --format='%h %s' "$commit"))"
+eval make -s -j"${JOBS:-2}" $MAKEFLAGS_K bzImage modules >"$O/build.log" 2>&1 || {
+	grep -E 'error|Error' "$O/build.log" | head -n 5 >&2
+	die "kernel build of $ref failed" "see $O/build.log"
+}
+
+[ "${STAGE:-1}" = 0 ] && exit 0
+rm -rf "$K.new" && mkdir -p "$K.new"
+ln "$O/arch/x86/boot/bzImage" "$O/vmlinux" "$O/System.map" "$K.new/" 2>/dev/null ||
+	cp "$O/arch/x86/boot/bzImage" "$O/vmlinux" "$O/System.map" "$K.new/"
+cp "$O/.config" "$K.new/.config"
+eval make -s $MAKEFLAGS_K INSTALL_MOD_PATH="$K.new/mods" INSTALL_MOD_STRIP=1 modules_install >/dev/null ||
+	die "modules_install failed" "see $O"
+targets=
+for t in $SELFTESTS; do
+	[ -d "$KTREE/tools/testing/selftests/$t" ] && targets="$targets $t"
+done
+if [ -n "$targets" ]; then
+	make -s -C "$KTREE/tools/testing/selftests" O="$O/kselftest" TARGETS="${targets# }" \
+		KHDR_INCLUDES="-isystem $O/usr/include" INSTALL_PATH="$K.new/kselftest" install \
+		>"$O/kselftest.log" 2>&1 || die "kselftest install failed" "see $O/kselftest.log"
+fi
+{
+	echo "ref=$ref"
+	echo "commit=$commit"
+	echo "config=$cfg"
+	echo "kernelrelease=$(make -s -C "$KTREE" O="$O" LOCALVERSION= kernelrelease)"
+	echo "base=$BASE"
+	echo "subject=$(git -C "$SRC" log -1 --format=%s "$commit")"
+} >"$K.new/info"
+rm -rf "$K" && mv "$K.new" "$K"
+echo "$K"

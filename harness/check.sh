@@ -1,0 +1,79 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# "make check": everything CI verifies, as KTAP, ending with the line
+# "N passed, N failed[, N skipped]". Exit status 0 only if nothing failed.
+#
+# 1. git am of patches/ on the base, and the export round-trip
+# 2. quilt push -a on the pristine base
+# 3. checkpatch --strict on every patch
+# 4. every prefix builds; sparse and W=1 add no warnings
+# 5. harness self-tests (bad input is reported with cause and fix)
+# 6. the full series boots in QEMU and its guest tests pass
+. "$(dirname "$0")/common.sh"
+
+H=$TOP/harness
+log=$B/check.log
+mkdir -p "$B"
+: >"$log"
+pass=0 fail=0 skip=0 n=0
+
+# tally: renumber the "ok"/"not ok" lines of a step's output, count them.
+tally() {
+	local line
+	while IFS= read -r line; do
+		case $line in
+		"ok "* | "not ok "*)
+			n=$((n + 1))
+			desc=$(echo "$line" | sed -E 's/^(not )?ok [0-9-]+ ?(- )?//')
+			if [[ $line == "not ok"* ]]; then
+				fail=$((fail + 1))
+				echo "not ok $n $desc"
+			else
+				case $desc in
+				*"# SKIP"*) skip=$((skip + 1)) ;;
+				*) pass=$((pass + 1)) ;;
+				esac
+				echo "ok $n $desc"
+			fi
+			;;
+		"TAP version"* | 1..* | *" passed, "*" failed"*) ;;
+		*) echo "$line" ;;
+		esac
+	done
+}
+
+# step DESC CMD...: run one step. A step that fails without printing a
+# failing KTAP line of its own counts as one failed case.
+step() {
+	local desc=$1 out rc
+	shift
+	echo "# --- $desc"
+	out=$("$@" 2>&1)
+	rc=$?
+	printf '# --- %s\n%s\n' "$desc" "$out" >>"$log"
+	if ! echo "$out" | grep -qE '^(not )?ok '; then
+		[ $rc -eq 0 ] && out="ok - $desc" || out="$(echo "$out" | tail -n 5 | sed 's/^/# /')
+not ok - $desc"
+	elif [ $rc -ne 0 ] && ! echo "$out" | grep -q '^not ok '; then
+		out="$out
+not ok - $desc (exit status $rc)"
+	fi
+	tally <<<"$out"
+}
+
+echo "TAP version 13"
+start=$(date +%s)
+step "host packages installed" "$H/install-deps.sh"
+step "base tree prepared" "$H/prepare-base.sh"
+step "git am applies patches/ on the base" "$H/apply-series.sh"
+step "patches/ is exactly what export produces" "$H/export-series.sh" --check harness/series
+step "quilt push -a" "$H/check-quilt.sh"
+step "checkpatch" "$H/check-checkpatch.sh"
+step "bisect build, sparse, W=1" "$H/check-bisect.sh"
+step "full series kernel staged" "$H/build-kernel.sh" harness/series test series
+step "harness self-tests" "$H/selftest-harness.sh" series
+step "guest tests on the full series" "$H/run-tests.sh" series "${TESTS:-smoke,sysfs}"
+echo "# make check took $(($(date +%s) - start)) s; log: $log"
+echo "1..$n"
+echo "$pass passed, $fail failed$([ $skip -gt 0 ] && echo ", $skip skipped")"
+[ $fail -eq 0 ]

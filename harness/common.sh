@@ -1,0 +1,61 @@
+# SPDX-License-Identifier: GPL-2.0
+# Sourced by every harness script: paths, identity and small helpers.
+
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+. "$TOP/harness/identity"
+
+B=${B:-$TOP/build}		# every build artefact lives here; safe to delete
+SRC=$B/linux			# git repo: base commit + developer branch "series"
+KTREE=$B/ktree			# harness worktree (detached), builds happen here
+PATCHES=$TOP/patches
+STATE=$B/state
+SRC_TARBALL=${SRC_TARBALL:-/usr/src/linux-source-6.12.tar.xz}
+BASE_DATE="2024-11-17T00:00:00+0000"	# fixed, so the base commit id is reproducible
+
+export GIT_AUTHOR_NAME="$PROJECT_NAME" GIT_AUTHOR_EMAIL="$PROJECT_EMAIL"
+export GIT_COMMITTER_NAME="$PROJECT_NAME" GIT_COMMITTER_EMAIL="$PROJECT_EMAIL"
+export CCACHE_DIR=${CCACHE_DIR:-$B/ccache}
+export LC_ALL=C
+
+# die "cause" "fix": one line, naming what went wrong and what to do.
+die() {
+	echo "error: $1${2:+ -- fix: $2}" >&2
+	exit 1
+}
+
+log() { echo ">>> $*" >&2; }
+
+need_tool() {
+	local t
+	for t in "$@"; do
+		command -v "$t" >/dev/null 2>&1 ||
+			die "missing tool '$t'" "run 'make deps' (or harness/install-deps.sh)"
+	done
+}
+
+# need_disk DIR GB: refuse to start work that would fill the disk.
+need_disk() {
+	local dir=$1 gb=${HARNESS_MIN_GB:-$2} avail
+	mkdir -p "$dir"
+	avail=$(df -Pk "$dir" | awk 'NR==2 {print int($4 / 1048576)}')
+	[ "$avail" -ge "$gb" ] ||
+		die "only ${avail} GB free under $dir, need ${gb} GB" "free disk space or set B=<dir on a bigger disk>"
+}
+
+base_tag() {
+	git -C "$SRC" tag -l 'base-6.12.*' 2>/dev/null | head -n 1
+}
+
+require_base() {
+	BASE=$(base_tag)
+	[ -n "$BASE" ] || die "no base tree in $SRC" "run 'make base' (harness/prepare-base.sh)"
+}
+
+# The patch files, in order, as listed by patches/series.
+series_files() {
+	grep -v '^[[:space:]]*\(#\|$\)' "$PATCHES/series" 2>/dev/null | sed "s|^|$PATCHES/|"
+}
+
+series_count() {
+	series_files | wc -l
+}

@@ -1,0 +1,24 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Install, with apt, every host package the harness needs. Only missing
+# packages are installed, so a re-run is a no-op.
+. "$(dirname "$0")/common.sh"
+
+PKGS="linux-source-6.12 qemu-system-x86 busybox-static cpio kmod flex bison bc
+libelf-dev libssl-dev dwarves sparse quilt ccache gcc make git xz-utils perl
+python3 coccinelle ocaml-nox"
+
+missing=
+for p in $PKGS; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+		missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+
+command -v apt-get >/dev/null || die "apt-get not found, cannot install:$missing" "install them by hand"
+SUDO=
+[ "$(id -u)" -eq 0 ] || SUDO=sudo
+log "apt-get install$missing"
+$SUDO apt-get update -qq >/dev/null || die "apt-get update failed" "check the network / apt sources"
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null ||
+	die "apt-get install failed for:$missing" "run it by hand to see why"

@@ -1,0 +1,141 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Self-tests of the harness's bad-input paths and of its result parser.
+# Each case runs a harness script on deliberately bad input in a scratch
+# build folder and checks the one-line error it prints. Prints KTAP.
+#
+#   selftest-harness.sh [KERNEL_NAME]
+#
+# With KERNEL_NAME (a built kernel), also checks that a guest that never
+# powers off is killed and reported within its bound.
+. "$(dirname "$0")/common.sh"
+
+H=$TOP/harness
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+n=0 fail=0
+
+# expect DESC PATTERN CMD...: CMD must fail and its stderr match PATTERN.
+expect() {
+	local desc=$1 pat=$2 out
+	shift 2
+	n=$((n + 1))
+	out=$("$@" 2>&1 >/dev/null) && out="(exit status 0) $out"
+	if [[ $out != "(exit status 0)"* ]] && echo "$out" | grep -qE "$pat"; then
+		echo "ok $n $desc"
+	else
+		echo "$out" | head -n 5 | sed 's/^/# /'
+		echo "not ok $n $desc"
+		fail=1
+	fi
+}
+
+# A fake "kernel source" tarball: just a Makefile that prints a version.
+fake_source() {
+	local ver=$1 d=$tmp/src-$1
+	mkdir -p "$d/linux-source-6.12"
+	printf 'kernelversion:\n\t@echo %s\n' "$ver" >"$d/linux-source-6.12/Makefile"
+	printf 'hello\n' >"$d/linux-source-6.12/README"
+	printf '/*\n!/debian/\n' >"$d/linux-source-6.12/.gitignore"
+	tar -C "$d" -cJf "$d.tar.xz" linux-source-6.12
+	echo "$d.tar.xz"
+}
+
+echo "TAP version 13"
+
+expect "a source that is not 6.12.y is refused" "source is Linux 6.13.2, not 6.12.y" \
+	env B="$tmp/b1" SRC_TARBALL="$(fake_source 6.13.2)" "$H/prepare-base.sh"
+
+expect "a missing source tarball is named" "kernel source .*/nonexistent.tar.xz not found" \
+	env B="$tmp/b2" SRC_TARBALL=/nonexistent.tar.xz "$H/prepare-base.sh"
+
+expect "too little disk is caught before building" "only [0-9]+ GB free under .*, need 999999 GB" \
+	env B="$tmp/b3" HARNESS_MIN_GB=999999 SRC_TARBALL="$(fake_source 6.12.999)" "$H/prepare-base.sh"
+
+# A patch that does not apply names the patch and the file.
+env B="$tmp/b4" SRC_TARBALL="$(fake_source 6.12.999)" "$H/prepare-base.sh" >/dev/null 2>&1
+mkdir -p "$tmp/p"
+cat >"$tmp/p/0001-corrupt.patch" <<'PATCH'
+From 0000000000000000000000000000000000000000 Mon Sep 17 00:00:00 2001
+From: test <test@example.org>
+Date: Thu, 1 Jan 2026 00:00:00 +0000
+Subject: [PATCH] corrupt
+
+---
+ README | 2 +-
+ 1 file changed, 1 insertion(+), 1 deletion(-)
+
+diff --git a/README b/README
+--- a/README
++++ b/README
+@@ -1 +1 @@
+-this line is not in the file
++bye
+PATCH
+echo 0001-corrupt.patch >"$tmp/p/series"
+expect "a patch that does not apply is named, with its file" \
+	"patch 0001-corrupt.patch \(corrupt\) does not apply on base-6.12.999 at README" \
+	env B="$tmp/b4" "$H/apply-series.sh" "$tmp/p"
+echo 0002-missing.patch >>"$tmp/p/series"
+expect "a series entry without a file is named" "lists 0002-missing.patch, which does not exist" \
+	env B="$tmp/b4" "$H/apply-series.sh" "$tmp/p"
+
+expect "a missing tool is named" "missing tool 'no-such-tool-xyz'" \
+	bash -c ". '$H/common.sh'; need_tool no-such-tool-xyz"
+
+# KVM that cannot work falls back to TCG and says why.
+n=$((n + 1))
+out=$(B="$tmp/b5" KVM_DEV=/nonexistent "$H/probe-accel.sh" 2>&1)
+if [ "$(echo "$out" | tail -n 1)" = tcg ] && echo "$out" | grep -q "accel: tcg (/nonexistent missing"; then
+	echo "ok $n no KVM device falls back to TCG, with the reason"
+else
+	echo "not ok $n no KVM device falls back to TCG, with the reason"
+	fail=1
+fi
+
+# The parser: an unexpected splat fails the running test, a declared one
+# does not, and missing results are failures.
+mk_run() {
+	mkdir -p "$1"
+	printf '%s\n' "[ 1.0] harness: begin t1" "[ 1.1] WARNING: CPU: 0 PID: 1 at x.c:1 f+0x0" \
+		"[ 1.2] harness: end t1 rc=0" >"$1/console.log"
+	printf '%s\n' "# harness: begin t1" "TAP version 13" "1..2" "$2" "ok 1 a" "ok 2 b" \
+		"# harness: end t1 rc=0" >"$1/ktap.log"
+}
+n=$((n + 1))
+mk_run "$tmp/r1" "# nothing expected"
+mk_run "$tmp/r2" "# harness-expect: WARNING:"
+r1=$("$H/parse-results.sh" "$tmp/r1" | tail -n 1)
+r2=$("$H/parse-results.sh" "$tmp/r2" | tail -n 1)
+if [ "$r1" = "2 passed, 1 failed" ] && [ "$r2" = "2 passed, 0 failed" ]; then
+	echo "ok $n a console splat fails its test unless declared"
+else
+	echo "# got '$r1' and '$r2'"
+	echo "not ok $n a console splat fails its test unless declared"
+	fail=1
+fi
+n=$((n + 1))
+r3=$("$H/parse-results.sh" -e "t1 t2" "$tmp/r2" | tail -n 1)
+if [ "$r3" = "2 passed, 1 failed" ]; then
+	echo "ok $n a test that never ran is a failure"
+else
+	echo "# got '$r3'"
+	echo "not ok $n a test that never ran is a failure"
+	fail=1
+fi
+
+if [ -n "$1" ]; then
+	n=$((n + 1))
+	start=$(date +%s)
+	out=$(GUEST_TEST_TIMEOUT=600 "$H/boot-guest.sh" "$1" hang "$tmp/hang" 15 1 2>&1)
+	rc=$? took=$(($(date +%s) - start))
+	if [ $rc -eq 124 ] && [ $took -le 25 ] && echo "$out" | grep -q "guest timed out after 15s"; then
+		echo "ok $n a guest that never powers off is killed after its bound (${took}s)"
+	else
+		echo "$out" | head -n 3 | sed 's/^/# /'
+		echo "not ok $n a guest that never powers off is killed after its bound (rc $rc, ${took}s)"
+		fail=1
+	fi
+fi
+echo "1..$n"
+exit $fail
