@@ -26,7 +26,7 @@ esac
 cmd=(qemu-system-x86_64 $accel_opts -m 1024 -smp "$cpus" -display none -monitor none -no-reboot
 	-serial "file:$art/console.log" -serial "file:$art/ktap.log"
 	-kernel "$K/bzImage" -initrd "$K/initramfs.cpio.gz"
-	-append "console=ttyS0 panic=-1 loglevel=7 harness.tests=$tests harness.timeout=${GUEST_TEST_TIMEOUT:-$tmo} $EXTRA_APPEND")
+	-append "console=ttyS0 panic=-1 reboot=t loglevel=7 harness.tests=$tests harness.timeout=${GUEST_TEST_TIMEOUT:-$tmo} $EXTRA_APPEND")
 printf '%q ' timeout -k 5 "$tmo" "${cmd[@]}" >"$art/cmd"
 echo >>"$art/cmd"
 start=$(date +%s.%N)

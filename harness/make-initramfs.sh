@@ -22,6 +22,7 @@ cp -a "$K/mods/lib/modules" "$R/lib/"
 [ -d "$K/kselftest" ] && cp -a "$K/kselftest" "$R/kselftest"
 cp "$KTREE/tools/testing/selftests/kselftest/ktap_helpers.sh" "$R/lib/"
 cp "$TOP/guest/init" "$R/init"
+mkdir -p "$R/usr/bin" && cp "$TOP/guest/timeout" "$R/usr/bin/timeout"
 cp "$TOP"/guest/tests/* "$R/tests/"
 (cd "$R" && find . | cpio -o -H newc --quiet | gzip -1) >"$K/initramfs.cpio.gz.new" ||
 	die "cannot pack initramfs" "see $R"

@@ -21,7 +21,7 @@ art=$B/runs/$(date +%Y%m%d-%H%M%S)-$name
 mkdir -p "$art"
 cp "$K/.config" "$K/info" "$art/"
 echo "# kernel: $name, $(sed -n 's/^kernelrelease=//p' "$K/info"), $(sed -n 's/^subject=//p' "$K/info")"
-echo "# $("$TOP/harness/probe-accel.sh" "$name" 2>&1 | tail -n 2 | head -n 1)"
+echo "# accel: $("$TOP/harness/probe-accel.sh" "$name" 2>/dev/null)"
 
 remaining=$tests boot=0 dirs=()
 while [ -n "$remaining" ]; do
@@ -31,8 +31,9 @@ while [ -n "$remaining" ]; do
 	list=$(echo $remaining | tr ' ' ,)
 	"$TOP/harness/boot-guest.sh" "$name" "$list" "$d" "${BOOT_TIMEOUT:-600}" "$cpus" 2>"$d.err"
 	[ -s "$d.err" ] && sed 's/^/# /' "$d.err"
-	started=$(sed -n 's/^# harness: begin //p' "$d/ktap.log" 2>/dev/null)
-	[ -n "$started" ] || break	# no progress: report the rest as not run
+	started=$(tr -d '\r' <"$d/ktap.log" 2>/dev/null | sed -n 's/^# harness: begin //p')
+	# No progress, or more boots than tests: report the rest as not run.
+	[ -n "$started" ] && [ $boot -le "$(echo $tests | wc -w)" ] || break
 	left=
 	for t in $remaining; do
 		echo "$started" | grep -qx "$t" || left="$left $t"
