@@ -37,7 +37,7 @@ O=$B/out/$cfg
 K=$B/kernels/$name
 mkdir -p "$O" "$STATE"
 
-frags="$TOP/config/base.config"
+frags="$TOP/config/base.config $TOP/config/series.config"
 for t in $SELFTESTS zram; do
 	f=$KTREE/tools/testing/selftests/$t/config
 	[ -f "$f" ] && frags="$frags $f"

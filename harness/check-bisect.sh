@@ -22,10 +22,11 @@ for K in $(seq 1 "$N"); do
 	commit=$(git -C "$SRC" rev-parse "$head~$((N - K))")
 	name=$(sed -n "${K}p" "$PATCHES/series")
 	cfiles=$(git -C "$SRC" diff --name-only --diff-filter=AM "$commit^" "$commit" -- '*.c')
+	# Objects the configured kernel builds (the .o exists after a build).
 	before_objs= after_objs=
 	for f in $cfiles; do
-		git -C "$SRC" cat-file -e "$commit^:$f" 2>/dev/null && before_objs="$before_objs ${f%.c}.o"
-		after_objs="$after_objs ${f%.c}.o"
+		git -C "$SRC" cat-file -e "$commit^:$f" 2>/dev/null &&
+			[ -f "$B/out/test/${f%.c}.o" ] && before_objs="$before_objs ${f%.c}.o"
 	done
 	: >"$STATE/sparse-before"
 	if [ -n "$before_objs" ]; then
@@ -40,6 +41,9 @@ for K in $(seq 1 "$N"); do
 		fail=1
 		continue
 	fi
+	for f in $cfiles; do
+		[ -f "$B/out/test/${f%.c}.o" ] && after_objs="$after_objs ${f%.c}.o"
+	done
 	[ -n "$after_objs" ] || continue
 	ONLY="C=2 W=1 $after_objs" "$H/build-kernel.sh" "$commit" test bisect | warnings >"$STATE/sparse-after"
 	new=$(comm -13 "$STATE/sparse-before" "$STATE/sparse-after")

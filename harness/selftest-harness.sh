@@ -126,6 +126,7 @@ fi
 
 if [ -n "$1" ]; then
 	n=$((n + 1))
+	"$H/make-initramfs.sh" "$1" >/dev/null
 	start=$(date +%s)
 	out=$(GUEST_TEST_TIMEOUT=600 "$H/boot-guest.sh" "$1" hang "$tmp/hang" 15 1 2>&1)
 	rc=$? took=$(($(date +%s) - start))
