@@ -9,6 +9,7 @@
 # 4. every prefix builds; sparse and W=1 add no warnings
 # 5. harness self-tests (bad input is reported with cause and fix)
 # 6. the full series boots in QEMU and its guest tests pass
+# 7. A/B: the deadlock tests deadlock before the fix patch, not after it
 . "$(dirname "$0")/common.sh"
 
 H=$TOP/harness
@@ -73,6 +74,7 @@ step "bisect build, sparse, W=1" "$H/check-bisect.sh"
 step "full series kernel staged" "$H/build-kernel.sh" harness/series test series
 step "harness self-tests" "$H/selftest-harness.sh" series
 step "guest tests on the full series" "$H/run-tests.sh" series "${TESTS:-smoke,sysfs}"
+step "A/B: deadlocks without the fix, none with it" "$H/ab-deadlock.sh"
 echo "# make check took $(($(date +%s) - start)) s; log: $log"
 echo "1..$n"
 echo "$pass passed, $fail failed$([ $skip -gt 0 ] && echo ", $skip skipped")"

@@ -35,6 +35,9 @@ sed -i -e '\|^/\*$|d' -e '\|^!/debian/$|d' .gitignore
 log "creating base commit for $ver (about a minute)"
 git init -q -b base-branch .
 git config gc.auto 0
+# Commits made by hand in this tree carry the project identity too.
+git config user.name "$PROJECT_NAME"
+git config user.email "$PROJECT_EMAIL"
 git add -A
 GIT_AUTHOR_DATE=$BASE_DATE GIT_COMMITTER_DATE=$BASE_DATE \
 	git commit -q -m "Linux $ver (Debian linux-source-6.12 $pkgver)" \

@@ -1,0 +1,48 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# The A/B proof of the fix, in one run: boot A = the series up to, not
+# including, the module pin patch (deadlock tests forced on), and B = the
+# whole series, run the sysfs selftests on both, and print the deadlock
+# cases side by side. Prints KTAP: for every deadlock case, A must report
+# the deadlock and B must not (or must declare it a known limitation).
+. "$(dirname "$0")/common.sh"
+
+H=$TOP/harness
+FIX_SUBJECT=${FIX_SUBJECT:-"kernfs: pin the owning module around file operations"}
+head=$("$H/apply-series.sh") || exit 1
+fix=$(git -C "$SRC" log --format=%H --fixed-strings --grep="$FIX_SUBJECT" "$BASE..$head" | head -n 1)
+[ -n "$fix" ] || die "no commit '$FIX_SUBJECT' in the series" "set FIX_SUBJECT to the fix's subject"
+
+"$H/build-kernel.sh" "$fix^" test ab-base >/dev/null || exit 1
+"$H/build-kernel.sh" "$head" test series >/dev/null || exit 1
+EXTRA_APPEND="harness.env.TEST_SYSFS_DEADLOCK=1" "$H/run-tests.sh" ab-base sysfs >"$STATE/ab-a.ktap" 2>&1
+"$H/run-tests.sh" series sysfs >"$STATE/ab-b.ktap" 2>&1
+
+# "name<TAB>result" for each test_sysfs case that names a removal race
+# with a lock: module exit, unbind, control store, rmmod first.
+cases() {
+	sed -n 's/^\(not ok\|ok\) [0-9]* sysfs: test_sysfs.sh: \(.*\(under the mutex\|under rtnl\|holds the mutex\).*\)$/\2\t\1/p' "$1" |
+		sed -E 's/^(.*) # (.*)\t(.*)$/\1\t\3 # \2/'
+}
+cases "$STATE/ab-a.ktap" >"$STATE/ab-a.cases"
+cases "$STATE/ab-b.ktap" >"$STATE/ab-b.cases"
+
+printf '# %-72s | %-22s | %s\n' "deadlock case" "A: base+tests" "B: full series"
+n=0 fail=0
+while IFS="$(printf '\t')" read -r name a; do
+	b=$(awk -F'\t' -v n="$name" '$1 == n { print $2 }' "$STATE/ab-b.cases")
+	printf '# %-72s | %-22s | %s\n' "$name" "$a" "${b:-missing}"
+	n=$((n + 1))
+	case "$a|$b" in
+	"not ok # deadlock|ok" | "not ok # deadlock|ok # XFAIL"*)
+		echo "ok $n A/B: $name" ;;
+	*)
+		echo "not ok $n A/B: $name"
+		fail=1 ;;
+	esac
+done <"$STATE/ab-a.cases"
+if [ $n -eq 0 ]; then
+	echo "not ok 1 A/B: no deadlock case found in the A run (see $STATE/ab-a.ktap)"
+	exit 1
+fi
+exit $fail
