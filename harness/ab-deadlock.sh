@@ -9,14 +9,27 @@
 
 H=$TOP/harness
 FIX_SUBJECT=${FIX_SUBJECT:-"kernfs: pin the owning module around file operations"}
+require_base
 head=$("$H/apply-series.sh") || exit 1
 fix=$(git -C "$SRC" log --format=%H --fixed-strings --grep="$FIX_SUBJECT" "$BASE..$head" | head -n 1)
 [ -n "$fix" ] || die "no commit '$FIX_SUBJECT' in the series" "set FIX_SUBJECT to the fix's subject"
 
-"$H/build-kernel.sh" "$fix^" test ab-base >/dev/null || exit 1
-"$H/build-kernel.sh" "$head" test series >/dev/null || exit 1
-EXTRA_APPEND="harness.env.TEST_SYSFS_DEADLOCK=1" "$H/run-tests.sh" ab-base sysfs >"$STATE/ab-a.ktap" 2>&1
-"$H/run-tests.sh" series sysfs >"$STATE/ab-b.ktap" 2>&1
+# staged NAME COMMIT: reuse a kernel already staged for COMMIT (by the
+# bisect build, say), or build it as NAME. Prints the kernel's name.
+staged() {
+	local info
+	info=$(grep -lx "commit=$2" "$B"/kernels/*/info 2>/dev/null | head -n 1)
+	if [ -n "$info" ] && grep -qx "config=test" "$info"; then
+		basename "$(dirname "$info")"
+	else
+		"$H/build-kernel.sh" "$2" test "$1" >/dev/null || exit 1
+		echo "$1"
+	fi
+}
+a=$(staged ab-base "$(git -C "$SRC" rev-parse "$fix^")") || exit 1
+b=$(staged series "$head") || exit 1
+EXTRA_APPEND="harness.env.TEST_SYSFS_DEADLOCK=1" "$H/run-tests.sh" "$a" sysfs >"$STATE/ab-a.ktap" 2>&1
+"$H/run-tests.sh" "$b" sysfs >"$STATE/ab-b.ktap" 2>&1
 
 # "name<TAB>result" for each test_sysfs case that names a removal race
 # with a lock: module exit, unbind, control store, rmmod first.

@@ -74,7 +74,7 @@ eval make -s -j"${JOBS:-2}" $MAKEFLAGS_K bzImage modules >"$O/build.log" 2>&1 ||
 
 [ "${STAGE:-1}" = 0 ] && exit 0
 rm -rf "$K.new" && mkdir -p "$K.new"
-ln "$O/arch/x86/boot/bzImage" "$O/vmlinux" "$O/System.map" "$K.new/" 2>/dev/null ||
+# Copies, not links: the next build may rewrite these files in place.
 	cp "$O/arch/x86/boot/bzImage" "$O/vmlinux" "$O/System.map" "$K.new/"
 cp "$O/.config" "$K.new/.config"
 eval make -s $MAKEFLAGS_K INSTALL_MOD_PATH="$K.new/mods" INSTALL_MOD_STRIP=1 modules_install >/dev/null ||

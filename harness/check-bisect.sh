@@ -33,7 +33,9 @@ for K in $(seq 1 "$N"); do
 		ONLY="C=2 W=1 $before_objs" "$H/build-kernel.sh" "$commit^" test bisect |
 			warnings >"$STATE/sparse-before"
 	fi
-	if STAGE=0 "$H/build-kernel.sh" "$commit" test bisect >"$STATE/bisect.log" 2>&1; then
+	# Each prefix is staged as build/kernels/prefix-K, so that later steps
+	# (the A/B proof) can boot it without building it again.
+	if "$H/build-kernel.sh" "$commit" test "prefix-$K" >"$STATE/bisect.log" 2>&1; then
 		echo "ok - bisect build $name"
 	else
 		sed 's/^/# /' "$STATE/bisect.log" | tail -n 5
