@@ -9,10 +9,8 @@
 
 H=$TOP/harness
 FIX_SUBJECT=${FIX_SUBJECT:-"kernfs: pin the owning module around file operations"}
-require_base
-head=$("$H/apply-series.sh") || exit 1
-fix=$(git -C "$SRC" log --format=%H --fixed-strings --grep="$FIX_SUBJECT" "$BASE..$head" | head -n 1)
-[ -n "$fix" ] || die "no commit '$FIX_SUBJECT' in the series" "set FIX_SUBJECT to the fix's subject"
+fix=$(series_commit "$FIX_SUBJECT") || exit 1
+head=$(git -C "$SRC" rev-parse harness/series)
 
 # staged NAME COMMIT: reuse a kernel already staged for COMMIT (by the
 # bisect build, say), or build it as NAME. Prints the kernel's name.

@@ -59,3 +59,14 @@ series_files() {
 series_count() {
 	series_files | wc -l
 }
+
+# series_commit SUBJECT: the commit of the applied series (harness/series,
+# applied first if needed) whose subject line is SUBJECT.
+series_commit() {
+	local head c
+	require_base
+	head=$("$TOP/harness/apply-series.sh") || exit 1
+	c=$(git -C "$SRC" log --format='%H %s' "$BASE..$head" | awk -v s="$1" 'substr($0, 42) == s { print $1; exit }')
+	[ -n "$c" ] || die "no commit '$1' in the series" "check the subject, or patches/series"
+	echo "$c"
+}

@@ -6,12 +6,9 @@
 # disassembly. Prints one KTAP line.
 . "$(dirname "$0")/common.sh"
 
-H=$TOP/harness
 SUBJECT=${SUBJECT:-"kernfs: add fault injection wait points to file operations"}
 require_base
-head=$("$H/apply-series.sh") || exit 1
-fi_commit=$(git -C "$SRC" log --format=%H --fixed-strings --grep="$SUBJECT" "$BASE..$head" | head -n 1)
-[ -n "$fi_commit" ] || die "no commit '$SUBJECT' in the series" "set SUBJECT"
+fi_commit=$(series_commit "$SUBJECT") || exit 1
 
 O=$B/out/fi-off
 mkdir -p "$O"
