@@ -25,13 +25,7 @@ commit=$(git -C "$SRC" rev-parse --verify -q "$ref^{commit}") || die "unknown re
 # Selftest targets whose config fragment and tests the kernel gets.
 SELFTESTS=${SELFTESTS:-sysfs}
 
-if [ ! -e "$KTREE/.git" ]; then
-	log "creating harness worktree $KTREE"
-	git -C "$SRC" worktree prune
-	git -C "$SRC" worktree add -q --detach "$KTREE" "$commit" || die "cannot create $KTREE" "rm -rf $KTREE and retry"
-elif [ "$(git -C "$KTREE" rev-parse HEAD)" != "$commit" ]; then
-	git -C "$KTREE" checkout -q -f --detach "$commit" || die "cannot check out $ref in $KTREE" "rm -rf $KTREE and retry"
-fi
+ktree_checkout "$commit" "$ref"
 
 O=$B/out/$cfg
 K=$B/kernels/$name

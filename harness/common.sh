@@ -70,3 +70,15 @@ series_commit() {
 	[ -n "$c" ] || die "no commit '$1' in the series" "check the subject, or patches/series"
 	echo "$c"
 }
+
+# ktree_checkout COMMIT [NAME]: check COMMIT out in the harness worktree,
+# creating the worktree if needed.
+ktree_checkout() {
+	if [ ! -e "$KTREE/.git" ]; then
+		log "creating harness worktree $KTREE"
+		git -C "$SRC" worktree prune
+		git -C "$SRC" worktree add -q --detach "$KTREE" "$1" || die "cannot create $KTREE" "rm -rf $KTREE and retry"
+	elif [ "$(git -C "$KTREE" rev-parse HEAD)" != "$1" ]; then
+		git -C "$KTREE" checkout -q -f --detach "$1" || die "cannot check out ${2:-$1} in $KTREE" "rm -rf $KTREE and retry"
+	fi
+}
