@@ -12,20 +12,8 @@ FIX_SUBJECT=${FIX_SUBJECT:-"kernfs: pin the owning module around file operations
 fix=$(series_commit "$FIX_SUBJECT") || exit 1
 head=$(git -C "$SRC" rev-parse harness/series)
 
-# staged NAME COMMIT: reuse a kernel already staged for COMMIT (by the
-# bisect build, say), or build it as NAME. Prints the kernel's name.
-staged() {
-	local info
-	info=$(grep -lx "commit=$2" "$B"/kernels/*/info 2>/dev/null | head -n 1)
-	if [ -n "$info" ] && grep -qx "config=test" "$info"; then
-		basename "$(dirname "$info")"
-	else
-		"$H/build-kernel.sh" "$2" test "$1" >/dev/null || exit 1
-		echo "$1"
-	fi
-}
-a=$(staged ab-base "$(git -C "$SRC" rev-parse "$fix^")") || exit 1
-b=$(staged series "$head") || exit 1
+a=$(staged_kernel ab-base "$(git -C "$SRC" rev-parse "$fix^")" test) || exit 1
+b=$(staged_kernel series "$head" test) || exit 1
 EXTRA_APPEND="harness.env.TEST_SYSFS_DEADLOCK=1" "$H/run-tests.sh" "$a" sysfs >"$STATE/ab-a.ktap" 2>&1
 "$H/run-tests.sh" "$b" sysfs >"$STATE/ab-b.ktap" 2>&1
 

@@ -10,6 +10,9 @@
 # 5. harness self-tests (bad input is reported with cause and fix)
 # 6. the full series boots in QEMU and its guest tests pass
 # 7. A/B: the deadlock tests deadlock before the fix patch, not after it
+# 8. the touched code builds in x86_64 and i386 allmodconfig
+# 9. the debug kernel (KASAN, lockdep, kmemleak, ...) passes every guest
+#    test with no console report that a test did not declare
 . "$(dirname "$0")/common.sh"
 
 H=$TOP/harness
@@ -75,6 +78,10 @@ step "full series kernel staged" "$H/build-kernel.sh" harness/series test series
 step "harness self-tests" "$H/selftest-harness.sh" series
 step "guest tests on the full series" "$H/run-tests.sh" series "${TESTS:-smoke,sysfs}"
 step "A/B: deadlocks without the fix, none with it" "$H/ab-deadlock.sh"
+step "allmodconfig builds of the touched code" "$H/check-allmod.sh"
+step "debug kernel staged" "$H/build-kernel.sh" harness/series debug debug
+step "guest tests on the debug kernel" "$H/run-tests.sh" debug \
+	"${DEBUG_TESTS:-smoke,fail_kernfs,test_sysfs,test_sysfs_lockdep}"
 echo "# make check took $(($(date +%s) - start)) s; log: $log"
 echo "1..$n"
 echo "$pass passed, $fail failed$([ $skip -gt 0 ] && echo ", $skip skipped")"

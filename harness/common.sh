@@ -82,3 +82,18 @@ ktree_checkout() {
 		git -C "$KTREE" checkout -q -f --detach "$1" || die "cannot check out ${2:-$1} in $KTREE" "rm -rf $KTREE and retry"
 	fi
 }
+
+# staged_kernel NAME COMMIT CONFIG: the name of a kernel already staged
+# under build/kernels for COMMIT and CONFIG (by the bisect build, say), or
+# build and stage it as NAME.
+staged_kernel() {
+	local info
+	info=$(grep -lx "commit=$2" "$B"/kernels/*/info 2>/dev/null |
+		xargs -r grep -lx "config=$3" | head -n 1)
+	if [ -n "$info" ]; then
+		basename "$(dirname "$info")"
+	else
+		"$TOP/harness/build-kernel.sh" "$2" "$3" "$1" >/dev/null || exit 1
+		echo "$1"
+	fi
+}
