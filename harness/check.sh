@@ -13,6 +13,8 @@
 # 8. the touched code builds in x86_64 and i386 allmodconfig
 # 9. the debug kernel (KASAN, lockdep, kmemleak, ...) passes every guest
 #    test with no console report that a test did not declare
+# 10. lockdep A/B: without the kernfs lockdep patch, lockdep misses the
+#    unbind case; with it, lockdep reports it and stays quiet on module exit
 . "$(dirname "$0")/common.sh"
 
 H=$TOP/harness
@@ -82,6 +84,7 @@ step "allmodconfig builds of the touched code" "$H/check-allmod.sh"
 step "debug kernel staged" "$H/build-kernel.sh" harness/series debug debug
 step "guest tests on the debug kernel" "$H/run-tests.sh" debug \
 	"${DEBUG_TESTS:-smoke,fail_kernfs,test_sysfs,test_sysfs_lockdep}"
+step "lockdep A/B: reported without a race on unbind, quiet on module exit" "$H/ab-lockdep.sh"
 echo "# make check took $(($(date +%s) - start)) s; log: $log"
 echo "1..$n"
 echo "$pass passed, $fail failed$([ $skip -gt 0 ] && echo ", $skip skipped")"
