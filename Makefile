@@ -2,13 +2,21 @@
 # The two commands a newcomer needs are "make run" and "make check"; the
 # rest are the steps they are made of. See README.md.
 
-.PHONY: run check deps base worktree export clean
+.PHONY: run check stress bench deps base worktree export clean
 
 run:
 	@harness/run.sh $(TESTS)
 
 check:
 	@harness/check.sh
+
+# Stress tests in one boot: make stress [KERNEL=debug] [ITERS=1000] [SECS=0]
+stress:
+	@KERNEL="$(KERNEL)" ITERS="$(ITERS)" SECS="$(SECS)" harness/stress.sh
+
+# Cost of the fix per sysfs operation, base vs series (harness/bench.sh).
+bench:
+	@harness/bench.sh
 
 deps:
 	@harness/install-deps.sh

@@ -10,6 +10,8 @@
 # by TIMEOUT_S (default 300); on timeout QEMU is killed, the last 50 console
 # lines are shown, and the exit status is 124. QEMU's own exit status is not
 # meaningful (it is 0 after a panic too): judge runs by ktap.log.
+# QEMU_EXTRA adds QEMU arguments (split on blanks). With "-icount ..." in it
+# the guest runs under single-threaded TCG, which icount requires.
 . "$(dirname "$0")/common.sh"
 
 [ $# -ge 3 ] || die "usage: boot-guest.sh NAME TESTS ARTDIR [TIMEOUT_S] [CPUS]" "see harness/boot-guest.sh"
@@ -23,9 +25,12 @@ case $accel in
 kvm) accel_opts="-accel kvm -cpu host" ;;
 *) accel_opts="-accel tcg,thread=multi" ;;
 esac
+case " $QEMU_EXTRA " in
+*" -icount "*) accel_opts="-accel tcg,thread=single" ;;
+esac
 cmd=(qemu-system-x86_64 $accel_opts -m 1024 -smp "$cpus" -display none -monitor none -no-reboot
 	-serial "file:$art/console.log" -serial "file:$art/ktap.log"
-	-kernel "$K/bzImage" -initrd "$K/initramfs.cpio.gz"
+	-kernel "$K/bzImage" -initrd "$K/initramfs.cpio.gz" $QEMU_EXTRA
 	-append "console=ttyS0 panic=-1 reboot=t loglevel=7 harness.tests=$tests harness.timeout=${GUEST_TEST_TIMEOUT:-$tmo} $EXTRA_APPEND")
 printf '%q ' timeout -k 5 "$tmo" "${cmd[@]}" >"$art/cmd"
 echo >>"$art/cmd"

@@ -15,6 +15,8 @@
 #    test with no console report that a test did not declare
 # 10. lockdep A/B: without the kernfs lockdep patch, lockdep misses the
 #    unbind case; with it, lockdep reports it and stays quiet on module exit
+# 11. a short zram and test_sysfs stress run on the debug kernel, and the
+#    Coccinelle script on the test module
 . "$(dirname "$0")/common.sh"
 
 H=$TOP/harness
@@ -80,10 +82,12 @@ step "full series kernel staged" "$H/build-kernel.sh" harness/series test series
 step "harness self-tests" "$H/selftest-harness.sh" series
 step "guest tests on the full series" "$H/run-tests.sh" series "${TESTS:-smoke,sysfs}"
 step "A/B: deadlocks without the fix, none with it" "$H/ab-deadlock.sh"
+step "coccinelle: the script finds the test_sysfs deadlocks" "$H/check-cocci.sh"
 step "allmodconfig builds of the touched code" "$H/check-allmod.sh"
 step "debug kernel staged" "$H/build-kernel.sh" harness/series debug debug
 step "guest tests on the debug kernel" "$H/run-tests.sh" debug \
 	"${DEBUG_TESTS:-smoke,fail_kernfs,test_sysfs,test_sysfs_lockdep}"
+step "short stress on the debug kernel (zram, test_sysfs, CPU hotplug)" "$H/stress.sh" --short
 step "lockdep A/B: reported without a race on unbind, quiet on module exit" "$H/ab-lockdep.sh"
 echo "# make check took $(($(date +%s) - start)) s; log: $log"
 echo "1..$n"

@@ -1,8 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Pack build/kernels/NAME/initramfs.cpio.gz: static busybox, the kernel's
-# modules, its installed kselftests, the kernel's KTAP shell helpers, and the
-# harness's guest/ programs.
+# modules, its installed kselftests, the kernel's KTAP shell helpers, the
+# harness's guest/ programs and the sysfs benchmark (harness/build-bench.sh).
 #
 #   make-initramfs.sh NAME
 . "$(dirname "$0")/common.sh"
@@ -13,6 +13,7 @@ K=$B/kernels/$1
 need_tool cpio gzip
 BUSYBOX=/bin/busybox
 [ -x "$BUSYBOX" ] || die "no $BUSYBOX" "run 'make deps' (installs busybox-static)"
+BENCH=$("$TOP/harness/build-bench.sh") || exit 1
 
 R=$K/initramfs.root
 rm -rf "$R"
@@ -23,6 +24,7 @@ cp -a "$K/mods/lib/modules" "$R/lib/"
 cp "$KTREE/tools/testing/selftests/kselftest/ktap_helpers.sh" "$R/lib/"
 cp "$TOP/guest/init" "$R/init"
 mkdir -p "$R/usr/bin" && cp "$TOP/guest/timeout" "$R/usr/bin/timeout"
+cp "$BENCH" "$R/usr/bin/sysfs-bench"
 cp "$TOP"/guest/tests/* "$R/tests/"
 (cd "$R" && find . | cpio -o -H newc --quiet | gzip -1) >"$K/initramfs.cpio.gz.new" ||
 	die "cannot pack initramfs" "see $R"
