@@ -23,7 +23,7 @@ need_disk "$B" 3
 commit=$(git -C "$SRC" rev-parse --verify -q "$ref^{commit}") || die "unknown ref '$ref'" "use a commit of $SRC"
 
 # Selftest targets whose config fragment and tests the kernel gets.
-SELFTESTS=${SELFTESTS:-sysfs}
+SELFTESTS=${SELFTESTS:-sysfs zram}
 
 ktree_checkout "$commit" "$ref"
 
@@ -32,7 +32,7 @@ K=$B/kernels/$name
 mkdir -p "$O" "$STATE"
 
 frags="$TOP/config/base.config $TOP/config/series.config"
-for t in $SELFTESTS zram; do
+for t in $SELFTESTS; do
 	f=$KTREE/tools/testing/selftests/$t/config
 	[ -f "$f" ] && frags="$frags $f"
 done

@@ -80,13 +80,13 @@ step "checkpatch" "$H/check-checkpatch.sh"
 step "bisect build, sparse, W=1" "$H/check-bisect.sh"
 step "full series kernel staged" "$H/build-kernel.sh" harness/series test series
 step "harness self-tests" "$H/selftest-harness.sh" series
-step "guest tests on the full series" "$H/run-tests.sh" series "${TESTS:-smoke,sysfs}"
+step "guest tests on the full series" "$H/run-tests.sh" series "${TESTS:-smoke,sysfs,zram_params}"
 step "A/B: deadlocks without the fix, none with it" "$H/ab-deadlock.sh"
 step "coccinelle: the script finds the test_sysfs deadlocks" "$H/check-cocci.sh"
 step "allmodconfig builds of the touched code" "$H/check-allmod.sh"
 step "debug kernel staged" "$H/build-kernel.sh" harness/series debug debug
 step "guest tests on the debug kernel" "$H/run-tests.sh" debug \
-	"${DEBUG_TESTS:-smoke,fail_kernfs,test_sysfs,test_sysfs_lockdep}"
+	"${DEBUG_TESTS:-smoke,fail_kernfs,test_sysfs,test_sysfs_lockdep,zram_params,zram_algorithm_params}"
 step "short stress on the fixed kernel (zram, test_sysfs, CPU hotplug)" env KERNEL=series "$H/stress.sh" --short
 step "lockdep A/B: reported without a race on unbind, quiet on module exit" "$H/ab-lockdep.sh"
 echo "# make check took $(($(date +%s) - start)) s; log: $log"
