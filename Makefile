@@ -11,8 +11,9 @@ check:
 	@harness/check.sh
 
 # Stress tests in one boot: make stress [KERNEL=debug] [ITERS=1000] [SECS=0]
+# [SCENARIOS=stable,reload]
 stress:
-	@KERNEL="$(KERNEL)" ITERS="$(ITERS)" SECS="$(SECS)" harness/stress.sh
+	@KERNEL="$(KERNEL)" ITERS="$(ITERS)" SECS="$(SECS)" SCENARIOS="$(SCENARIOS)" harness/stress.sh
 
 # Cost of the fix per sysfs operation, base vs series (harness/bench.sh).
 bench:

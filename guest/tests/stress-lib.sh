@@ -22,6 +22,9 @@
 #   STRESS_ITERS    iterations of each primary loop per scenario (default 50)
 #   STRESS_SECONDS  time bound per scenario in seconds, 0 = none (default 0)
 #   STRESS_STALL_S  no-progress limit of the watchdog (default 20)
+#   STRESS_SCENARIOS  zram_stress and test_sysfs_stress: the scenarios to
+#                   run, comma-separated (stable, reload; default both);
+#                   the others are reported as skipped
 #   STRESS_PLANT    self-test of the checks, never set in normal runs:
 #                   "bug" writes a "BUG:" line to the kernel log after the
 #                   start marker (the log check must fail); "stall:LOOP"
@@ -230,6 +233,16 @@ st_bounded() {
 }
 
 # Loops -----------------------------------------------------------------
+
+# st_want NAME DESC: 0 if scenario NAME is selected by STRESS_SCENARIOS;
+# otherwise report the case DESC as skipped and return 1.
+st_want() {
+	case ,${STRESS_SCENARIOS:-$1}, in
+	*,"$1",*) return 0 ;;
+	esac
+	st_skip "$2" "not selected (STRESS_SCENARIOS=$STRESS_SCENARIOS)"
+	return 1
+}
 
 # st_scenario NAME: start a scenario; the loops spawned next belong to it.
 st_scenario() {
