@@ -1,12 +1,13 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Install, with apt, every host package the harness needs. Only missing
-# packages are installed, so a re-run is a no-op.
+# packages are installed, so a re-run is a no-op. rsync is used by the
+# kselftest install (make -C tools/testing/selftests install).
 . "$(dirname "$0")/common.sh"
 
 PKGS="linux-source-6.12 qemu-system-x86 busybox-static cpio kmod flex bison bc
 libelf-dev libssl-dev dwarves sparse quilt ccache gcc make git xz-utils perl
-python3 coccinelle ocaml-nox"
+python3 coccinelle ocaml-nox rsync"
 
 missing=
 for p in $PKGS; do
