@@ -2,7 +2,7 @@
 # The two commands a newcomer needs are "make run" and "make check"; the
 # rest are the steps they are made of. See README.md.
 
-.PHONY: run check stress bench deps base worktree export clean
+.PHONY: run check stress bench deps base worktree export clean distclean
 
 run:
 	@harness/run.sh $(TESTS)
@@ -33,3 +33,7 @@ export:
 
 clean:
 	rm -rf build
+
+# Also remove the caches kept outside build/ (ccache).
+distclean: clean
+	rm -rf "$${SYSFS_MODPIN_CACHE:-$${XDG_CACHE_HOME:-$$HOME/.cache}/sysfs-modpin}"

@@ -14,7 +14,11 @@ BASE_DATE="2024-11-17T00:00:00+0000"	# fixed, so the base commit id is reproduci
 
 export GIT_AUTHOR_NAME="$PROJECT_NAME" GIT_AUTHOR_EMAIL="$PROJECT_EMAIL"
 export GIT_COMMITTER_NAME="$PROJECT_NAME" GIT_COMMITTER_EMAIL="$PROJECT_EMAIL"
-export CCACHE_DIR=${CCACHE_DIR:-$B/ccache}
+# Content-keyed caches outlive build/ ("make clean" keeps them, "make
+# distclean" removes them), so that a fresh clone on the same machine
+# rebuilds its kernels from ccache.
+CACHE=${SYSFS_MODPIN_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/sysfs-modpin}
+export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache}
 export LC_ALL=C
 
 # die "cause" "fix": one line, naming what went wrong and what to do.
