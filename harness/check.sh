@@ -53,12 +53,13 @@ tally() {
 # step DESC CMD...: run one step. A step that fails without printing a
 # failing KTAP line of its own counts as one failed case.
 step() {
-	local desc=$1 out rc
+	local desc=$1 out rc t0=$SECONDS
 	shift
 	echo "# --- $desc"
 	out=$("$@" 2>&1)
 	rc=$?
-	printf '# --- %s\n%s\n' "$desc" "$out" >>"$log"
+	printf '# --- %s (%d s)\n%s\n' "$desc" $((SECONDS - t0)) "$out" >>"$log"
+	echo "# step took $((SECONDS - t0)) s"
 	if ! echo "$out" | grep -qE '^(not )?ok '; then
 		[ $rc -eq 0 ] && out="ok - $desc" || out="$(echo "$out" | tail -n 5 | sed 's/^/# /')
 not ok - $desc"
@@ -86,7 +87,7 @@ step "coccinelle: the script finds the test_sysfs deadlocks" "$H/check-cocci.sh"
 step "allmodconfig builds of the touched code" "$H/check-allmod.sh"
 step "debug kernel staged" "$H/build-kernel.sh" harness/series debug debug
 step "guest tests on the debug kernel" "$H/run-tests.sh" debug \
-	"${DEBUG_TESTS:-smoke,fail_kernfs,test_sysfs,test_sysfs_lockdep,zram_params,zram_algorithm_params}"
+	"${DEBUG_TESTS:-smoke,fail_kernfs,test_sysfs,rmmod_readers,test_sysfs_lockdep,zram_params,zram_algorithm_params}"
 step "short stress on the fixed kernel (zram, test_sysfs, CPU hotplug)" env KERNEL=series "$H/stress.sh" --short
 step "lockdep A/B: reported without a race on unbind, quiet on module exit" "$H/ab-lockdep.sh"
 echo "# make check took $(($(date +%s) - start)) s; log: $log"
