@@ -29,7 +29,7 @@ worktree: base
 	@harness/worktree.sh
 
 export:
-	@harness/export-series.sh
+	@AUTHOR="$(AUTHOR)" harness/export-series.sh
 
 clean:
 	rm -rf build

@@ -4,11 +4,19 @@
 # the same branch always gives byte-identical files.
 #
 #   export-series.sh [--check] [REF]     (REF defaults to branch "series")
+#   AUTHOR="Name <email>" export-series.sh [REF]
 #
 # The cover letter's subject and text are kept from the current
-# patches/0000-cover-letter.patch; git regenerates its shortlog, diffstat
-# and base-commit, and its Date is set to the last patch's. With --check,
-# nothing is written: the exit status says whether patches/ matches.
+# patches/0000-cover-letter.patch; git regenerates its shortlog and
+# diffstat (no base-commit: the base is a Debian tarball, which the text
+# names), and its Date is set to the last patch's. The version in
+# that subject ("[PATCH v2 00/12]") is kept for every patch: bump it there.
+# With --check, nothing is written: the exit status says whether patches/
+# matches.
+#
+# With AUTHOR, the series is exported for sending instead: to
+# build/outgoing/, with AUTHOR as the author and in place of the project
+# identity's Signed-off-by. patches/ keeps the project identity.
 . "$(dirname "$0")/common.sh"
 
 check=
@@ -22,10 +30,20 @@ git -C "$SRC" rev-parse -q --verify "$ref" >/dev/null || die "no branch '$ref' i
 cover=$PATCHES/0000-cover-letter.patch
 [ -f "$cover" ] || die "no $cover to take the cover text from" "restore it from git"
 
+if [ -n "$AUTHOR" ]; then
+	[ -z "$check" ] || die "AUTHOR and --check do not go together" "drop one of them"
+	re='^[^<>@]+ <[^<> ]+@[^<> ]+>$'
+	[[ $AUTHOR =~ $re ]] ||
+		die "AUTHOR='$AUTHOR' is not 'Name <email>'" "use e.g. AUTHOR=\"Jane Doe <jane@example.com>\""
+fi
+ver=$(sed -n 's/^Subject: \[PATCH \(v[0-9][0-9]*\) .*/\1/p' "$cover" | head -n 1)
+prefix=()
+[ -z "$ver" ] || prefix=(--subject-prefix="PATCH $ver")
+
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 git -C "$SRC" -c core.abbrev=12 -c diff.renames=true format-patch -q --zero-commit --no-signature \
-	--base="$BASE" --cover-letter --cover-from-description=none -o "$tmp/out" "$BASE..$ref" ||
+	"${prefix[@]}" --cover-letter --cover-from-description=none -o "$tmp/out" "$BASE..$ref" ||
 	die "git format-patch failed" "check branch '$ref' in $SRC"
 
 # Subject and text of the current cover letter, in place of git's
@@ -49,6 +67,52 @@ awk -v subject="$subject" -v date="$date" -v blurbf="$tmp/blurb" '
 	}
 	{ print }' "$tmp/out/0000-cover-letter.patch" >"$tmp/cover" && mv "$tmp/cover" "$tmp/out/0000-cover-letter.patch"
 (cd "$tmp/out" && ls | grep -v '^0000-cover-letter.patch$') >"$tmp/series" && mv "$tmp/series" "$tmp/out/"
+
+# To: and Cc: of each patch from scripts/get_maintainer.pl and the
+# MAINTAINERS file of the exported branch itself (the series adds to it):
+# maintainers in To:, reviewers and lists in Cc:. The cover letter goes to
+# everyone any patch goes to.
+git -C "$SRC" show "$ref:MAINTAINERS" >"$tmp/MAINTAINERS" || die "no MAINTAINERS in '$ref'" "check branch '$ref'"
+gm() {
+	(cd "$SRC" && ./scripts/get_maintainer.pl --mpath "$tmp/MAINTAINERS" --no-tree --no-git \
+		--no-git-fallback --no-rolestats "$@" 2>/dev/null)
+}
+# header NAME FILE: "NAME: a,\n b" from the addresses in FILE, one a line.
+header() {
+	awk -v name="$1" 'NF { a[++n] = $0 } END {
+		for (i = 1; i <= n; i++) printf "%s%s%s\n", i == 1 ? name ": " : " ", a[i], i < n ? "," : "" }' "$2"
+}
+: >"$tmp/all.to"; : >"$tmp/all.cc"
+while read -r f; do
+	gm --nol --nor "$tmp/out/$f" >"$tmp/to"
+	gm --nom "$tmp/out/$f" >"$tmp/cc"
+	cat "$tmp/to" >>"$tmp/all.to"
+	cat "$tmp/cc" >>"$tmp/all.cc"
+	{ header To "$tmp/to"; header Cc "$tmp/cc"; } >"$tmp/hdr"
+	awk -v hf="$tmp/hdr" '!done && /^$/ { while ((getline l < hf) > 0) print l; done = 1 } { print }' \
+		"$tmp/out/$f" >"$tmp/p" && mv "$tmp/p" "$tmp/out/$f"
+done <"$tmp/out/series"
+awk '!seen[$0]++' "$tmp/all.to" >"$tmp/to"
+awk 'NR == FNR { to[$0] = 1; next } !(($0 in to) || seen[$0]++)' "$tmp/to" "$tmp/all.cc" >"$tmp/cc"
+{ header To "$tmp/to"; header Cc "$tmp/cc"; } >"$tmp/hdr"
+awk -v hf="$tmp/hdr" '!done && /^$/ { while ((getline l < hf) > 0) print l; done = 1 } { print }' \
+	"$tmp/out/0000-cover-letter.patch" >"$tmp/p" && mv "$tmp/p" "$tmp/out/0000-cover-letter.patch"
+
+if [ -n "$AUTHOR" ]; then
+	me="$PROJECT_NAME <$PROJECT_EMAIL>"
+	out=$B/outgoing
+	rm -rf "$out" && mkdir -p "$out"
+	for f in "$tmp"/out/*.patch; do
+		awk -v me="$me" -v who="$AUTHOR" -v name="$PROJECT_NAME" '
+			$0 == "From: " me { $0 = "From: " who }
+			$0 == "Signed-off-by: " me { $0 = "Signed-off-by: " who }
+			index($0, name " (") == 1 { n = who; sub(/ <.*/, "", n); $0 = n substr($0, length(name) + 1) }
+			{ print }' "$f" >"$out/$(basename "$f")"
+	done
+	cp "$tmp/out/series" "$out/"
+	echo "exported $(grep -c . "$out/series") patches from $ref to $out as $AUTHOR"
+	exit 0
+fi
 
 if [ -n "$check" ]; then
 	if ! diff -r "$PATCHES" "$tmp/out" >"$tmp/diff"; then
