@@ -1,14 +1,14 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # The A/B proof of the fix, in one run: boot A = the series up to, not
-# including, the module pin patch (deadlock tests forced on), and B = the
+# including, the kernfs fix (deadlock tests forced on), and B = the
 # whole series, run the sysfs selftests on both, and print the deadlock
 # cases side by side. Prints KTAP: for every deadlock case, A must report
 # the deadlock and B must not (or must declare it a known limitation).
 . "$(dirname "$0")/common.sh"
 
 H=$TOP/harness
-FIX_SUBJECT=${FIX_SUBJECT:-"kernfs: pin the owning module around file operations"}
+FIX_SUBJECT=${FIX_SUBJECT:-"kernfs: enter the owning module around file operations"}
 fix=$(series_commit "$FIX_SUBJECT") || exit 1
 head=$(git -C "$SRC" rev-parse harness/series)
 

@@ -79,7 +79,7 @@ for t in $SELFTESTS; do
 done
 if [ -n "$targets" ]; then
 	make -s -C "$KTREE/tools/testing/selftests" O="$O/kselftest" TARGETS="${targets# }" \
-		KHDR_INCLUDES="-isystem $O/usr/include" INSTALL_PATH="$K.new/kselftest" install \
+		KHDR_INCLUDES="-isystem $O/usr/include" LDFLAGS=-static INSTALL_PATH="$K.new/kselftest" install \
 		>"$O/kselftest.log" 2>&1 || die "kselftest install failed" "see $O/kselftest.log"
 fi
 {

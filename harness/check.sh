@@ -86,7 +86,8 @@ step "A/B: deadlocks without the fix, none with it" "$H/ab-deadlock.sh"
 step "coccinelle: the script finds the test_sysfs deadlocks" "$H/check-cocci.sh"
 step "allmodconfig builds of the touched code" "$H/check-allmod.sh"
 step "debug kernel staged" "$H/build-kernel.sh" harness/series debug debug
-step "guest tests on the debug kernel" "$H/run-tests.sh" debug \
+step "guest tests on the debug kernel" \
+	env EXTRA_APPEND="harness.env.RMMOD_READERS_ITERATIONS=20" "$H/run-tests.sh" debug \
 	"${DEBUG_TESTS:-smoke,fail_kernfs,test_sysfs,rmmod_readers,test_sysfs_lockdep,zram_params,zram_algorithm_params}"
 step "short stress on the fixed kernel (zram, test_sysfs, CPU hotplug)" env KERNEL=series "$H/stress.sh" --short
 step "lockdep A/B: reported without a race on unbind, quiet on module exit" "$H/ab-lockdep.sh"
