@@ -564,12 +564,12 @@ zs_read_all() {
 # the loop and K; iteration I writes variant I % 4, so stale data from the
 # iteration before would not compare equal.
 zs_make_data() {
-	yes "zram stress $LOOP: a compressible line of text" | head -c $((15 * 4096)) >"$W/text"
+	yes "zram stress $LOOP: a compressible line of text" | head -c $((15 * 4096)) >"$W/text.$LOOP"
 	dd if=/dev/urandom bs=4096 count=$ZS_RANDOM status=none >"$W/random.$LOOP"
 	for _k in 0 1 2 3; do
 		{
 			printf '%-4095s\n' "loop $LOOP variant $_k"
-			cat "$W/text" "$W/random.$LOOP"
+			cat "$W/text.$LOOP" "$W/random.$LOOP"
 			dd if=/dev/zero bs=4096 count=16 status=none
 			tr '\0' 'Z' </dev/zero | head -c $((16 * 4096))
 		} >"$W/data.$LOOP.$_k"
