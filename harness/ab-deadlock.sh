@@ -1,9 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # The A/B proof of the fix, in one run: boot A = the series up to, not
-# including, the kernfs fix (deadlock tests forced on), and B = the
-# whole series, run the sysfs selftests on both, and print the deadlock
-# cases side by side. Prints KTAP: for every deadlock case, A must report
+# including, the kernfs fix, and B = the whole series, run the sysfs
+# selftests on both with every deadlock case on (TEST_SYSFS_DEADLOCK=1),
+# and print the deadlock cases side by side. Prints KTAP: for every deadlock case, A must report
 # the deadlock and B must not (or must declare it a known limitation).
 . "$(dirname "$0")/common.sh"
 
@@ -14,7 +14,9 @@ head=$(git -C "$SRC" rev-parse harness/series)
 
 a=$(staged_kernel ab-base "$(git -C "$SRC" rev-parse "$fix^")" test) || exit 1
 b=$(staged_kernel series "$head" test) || exit 1
-EXTRA_APPEND="harness.env.TEST_SYSFS_DEADLOCK=1" "$H/run-tests.sh" "$a" sysfs >"$STATE/ab-a.ktap" 2>&1
+EXTRA_APPEND="${EXTRA_APPEND:+$EXTRA_APPEND }harness.env.TEST_SYSFS_DEADLOCK=1"
+export EXTRA_APPEND
+"$H/run-tests.sh" "$a" sysfs >"$STATE/ab-a.ktap" 2>&1
 "$H/run-tests.sh" "$b" sysfs >"$STATE/ab-b.ktap" 2>&1
 
 # "name<TAB>result" for each test_sysfs case that names a removal race

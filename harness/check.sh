@@ -23,7 +23,7 @@ H=$TOP/harness
 log=$B/check.log
 mkdir -p "$B"
 : >"$log"
-pass=0 fail=0 skip=0 n=0
+pass=0 fail=0 skip=0 xfail=0 n=0
 
 # tally: renumber the "ok"/"not ok" lines of a step's output, count them.
 tally() {
@@ -39,12 +39,13 @@ tally() {
 			else
 				case $desc in
 				*"# SKIP"*) skip=$((skip + 1)) ;;
+				*"# XFAIL"*) xfail=$((xfail + 1)) ;;
 				*) pass=$((pass + 1)) ;;
 				esac
 				echo "ok $n $desc"
 			fi
 			;;
-		"TAP version"* | 1..* | *" passed, "*" failed"*) ;;
+		"TAP version"* | 1..* | *" passed, "*" failed"* | "# "*" expected failure(s) (XFAIL)"*) ;;
 		*) echo "$line" ;;
 		esac
 	done
@@ -81,17 +82,17 @@ step "checkpatch" "$H/check-checkpatch.sh"
 step "bisect build, sparse, W=1" "$H/check-bisect.sh"
 step "full series kernel staged" "$H/build-kernel.sh" harness/series test series
 step "harness self-tests" "$H/selftest-harness.sh" series
-step "guest tests on the full series" "$H/run-tests.sh" series "${TESTS:-smoke,sysfs,zram_params}"
+step "guest tests on the full series" "$H/run-tests.sh" series "${TESTS:-smoke,kunit,sysfs,zram_params}"
 step "A/B: deadlocks without the fix, none with it" "$H/ab-deadlock.sh"
 step "coccinelle: the script finds the test_sysfs deadlocks" "$H/check-cocci.sh"
 step "allmodconfig builds of the touched code" "$H/check-allmod.sh"
 step "debug kernel staged" "$H/build-kernel.sh" harness/series debug debug
-step "guest tests on the debug kernel" \
-	env EXTRA_APPEND="harness.env.RMMOD_READERS_ITERATIONS=20" "$H/run-tests.sh" debug \
-	"${DEBUG_TESTS:-smoke,fail_kernfs,test_sysfs,rmmod_readers,test_sysfs_lockdep,zram_params,zram_algorithm_params}"
+step "guest tests on the debug kernel" "$H/run-tests.sh" debug \
+	"${DEBUG_TESTS:-smoke,kunit,sysfs,test_sysfs_lockdep,zram_params,zram_algorithm_params}"
 step "short stress on the fixed kernel (zram, test_sysfs, CPU hotplug)" env KERNEL=series "$H/stress.sh" --short
 step "lockdep A/B: reported without a race on unbind, quiet on module exit" "$H/ab-lockdep.sh"
 echo "# make check took $(($(date +%s) - start)) s; log: $log"
 echo "1..$n"
+[ $xfail -eq 0 ] || echo "# $xfail expected failure(s) (XFAIL), not counted as passed"
 echo "$pass passed, $fail failed$([ $skip -gt 0 ] && echo ", $skip skipped")"
 [ $fail -eq 0 ]

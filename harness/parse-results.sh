@@ -13,7 +13,8 @@
 # "# harness-expect: PATTERN" for it. Programs that did not finish, or that
 # printed fewer results than their plan, add failing cases too.
 # Exit status: 0 if nothing failed. The last line is "N passed, N failed"
-# (", N skipped" when any were skipped).
+# (", N skipped" when any were skipped); XFAIL cases are counted on the
+# line before it, XPASS cases fail.
 . "$(dirname "$0")/common.sh"
 
 expected=
@@ -31,13 +32,17 @@ done
 awk -v expected="$expected" '
 BEGIN {
 	npat = split("BUG:|WARNING:|Oops|RIP:|Call Trace:|blocked for more than|possible circular locking dependency|KASAN|UBSAN|unreferenced object", pat, "|")
-	n = 0; pass = 0; fail = 0; skip = 0
+	n = 0; pass = 0; fail = 0; skip = 0; xfail = 0
 	print "TAP version 13"
 }
+# An XFAIL is counted on its own, neither passed nor failed; an XPASS (a
+# case expected to fail passed) is a failure, as in kselftest.h.
 function emit(ok, desc, extra) {
 	n++
+	if (ok && extra ~ /# XPASS/) ok = 0
 	printf "%s %d %s%s\n", ok ? "ok" : "not ok", n, desc, extra
 	if (extra ~ /# SKIP/) skip++
+	else if (ok && extra ~ /# XFAIL/) xfail++
 	else if (ok) pass++
 	else fail++
 }
@@ -116,6 +121,7 @@ END {
 	for (t in ran) if (!(t in done_blk)) emit(0, t ": did not finish (guest died or timed out)", "")
 	if ("(outside tests)" in nh) emit(0, "console outside tests: " hit["(outside tests)", 1], "")
 	printf "1..%d\n", n
+	if (xfail) printf "# %d expected failure(s) (XFAIL), not counted as passed\n", xfail
 	printf "%d passed, %d failed%s\n", pass, fail, skip ? ", " skip " skipped" : ""
 	exit fail != 0
 }' "${args[@]}"

@@ -5,10 +5,10 @@
 #   run-tests.sh NAME TESTS [CPUS]
 #
 # Boots build/kernels/NAME as often as needed: when a program leaves the
-# guest unusable (it prints "# harness: reboot-needed", or the guest dies or
-# times out), the remaining programs run in a fresh boot. Artefacts go to
-# build/runs/<time>-NAME/ (.config, info, cmd, console and KTAP logs per
-# boot, decoded traces, results). Exit status 0 only if nothing failed.
+# guest unusable (it bails out, prints "# harness: reboot-needed", or the
+# guest dies or times out), the remaining programs run in a fresh boot.
+# Artefacts go to build/runs/<time>-NAME/ (.config, info, cmd, console and
+# KTAP logs per boot, decoded traces, results). Exit status 0 only if nothing failed.
 . "$(dirname "$0")/common.sh"
 
 [ $# -ge 2 ] || die "usage: run-tests.sh NAME TESTS [CPUS]" "see harness/run-tests.sh"

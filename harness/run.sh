@@ -4,10 +4,10 @@
 # Installs missing packages, prepares the base tree, applies patches/,
 # builds the test kernel, boots it and runs the guest tests.
 #
-#   run.sh [TESTS]     (default: smoke,sysfs,zram_params)
+#   run.sh [TESTS]     (default: smoke,kunit,sysfs,zram_params)
 . "$(dirname "$0")/common.sh"
 
-tests=${1:-${TESTS:-smoke,sysfs,zram_params}}
+tests=${1:-${TESTS:-smoke,kunit,sysfs,zram_params}}
 "$TOP/harness/install-deps.sh" || exit 1
 "$TOP/harness/prepare-base.sh" >/dev/null || exit 1
 head=$("$TOP/harness/apply-series.sh") || exit 1

@@ -124,6 +124,20 @@ else
 	fail=1
 fi
 
+n=$((n + 1))
+mkdir -p "$tmp/r4"
+: >"$tmp/r4/console.log"
+printf '%s\n' "# harness: begin t1" "TAP version 13" "1..3" "ok 1 a" \
+	"ok 2 b # XFAIL known" "ok 3 c # XPASS known" "# harness: end t1 rc=1" >"$tmp/r4/ktap.log"
+r4=$("$H/parse-results.sh" "$tmp/r4" | tail -n 2 | tr '\n' '|')
+if [ "$r4" = "# 1 expected failure(s) (XFAIL), not counted as passed|1 passed, 1 failed|" ]; then
+	echo "ok $n an XFAIL is not counted as passed, an XPASS fails"
+else
+	echo "# got '$r4'"
+	echo "not ok $n an XFAIL is not counted as passed, an XPASS fails"
+	fail=1
+fi
+
 if [ -n "$1" ]; then
 	n=$((n + 1))
 	"$H/make-initramfs.sh" "$1" >/dev/null
