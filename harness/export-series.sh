@@ -10,9 +10,11 @@
 # patches/0000-cover-letter.patch; git regenerates its shortlog and
 # diffstat (no base-commit: the base is a Debian tarball, which the text
 # names), and its Date is set to the last patch's. The version in
-# that subject ("[PATCH v2 00/12]") is kept for every patch: bump it there.
-# With --check, nothing is written: the exit status says whether patches/
-# matches.
+# that subject ("[PATCH v2 00/13]") is kept for every patch: bump it there.
+# The files the series adds are written too, in their final state, at
+# their kernel paths under the repository root (fs/, lib/, tools/, ...),
+# listed in patches/added-files. With --check, nothing is written: the
+# exit status says whether patches/ and those files match.
 #
 # With AUTHOR, the series is exported for sending instead: to
 # build/outgoing/, with AUTHOR as the author and in place of the project
@@ -114,13 +116,40 @@ if [ -n "$AUTHOR" ]; then
 	exit 0
 fi
 
+# The files the series adds, in their final state, at their kernel paths
+# under the repository root, so that readers and tools can open them;
+# patches/added-files lists them. Files the series only modifies stay in
+# the patches: the repository carries no copy of an upstream file.
+git -C "$SRC" diff --no-renames --diff-filter=A --name-only "$BASE" "$ref" >"$tmp/out/added-files"
+mkdir -p "$tmp/tree"
+while read -r f; do
+	mkdir -p "$tmp/tree/$(dirname "$f")"
+	git -C "$SRC" show "$ref:$f" >"$tmp/tree/$f"
+	[ "$(git -C "$SRC" ls-tree "$ref" -- "$f" | cut -c1-6)" != 100755 ] || chmod +x "$tmp/tree/$f"
+done <"$tmp/out/added-files"
+
 if [ -n "$check" ]; then
 	if ! diff -r "$PATCHES" "$tmp/out" >"$tmp/diff"; then
 		head -n 20 "$tmp/diff" >&2
 		die "patches/ differs from what '$ref' exports" "run 'make export' (or fix the branch) and commit patches/"
 	fi
+	while read -r f; do
+		cmp -s "$TOP/$f" "$tmp/tree/$f" ||
+			die "$f is not what the series adds" "edit it in build/linux (branch series), then run 'make export'"
+		a=0 b=0
+		[ ! -x "$TOP/$f" ] || a=1
+		[ ! -x "$tmp/tree/$f" ] || b=1
+		[ $a = $b ] || die "$f has the wrong mode" "run 'make export'"
+	done <"$tmp/out/added-files"
 	exit 0
 fi
 find "$PATCHES" -maxdepth 1 -name '*.patch' -delete
+if [ -f "$PATCHES/added-files" ]; then
+	while read -r f; do
+		rm -f "$TOP/$f"
+		rmdir -p --ignore-fail-on-non-empty "$(dirname "$TOP/$f")" 2>/dev/null
+	done <"$PATCHES/added-files"
+fi
 cp "$tmp"/out/* "$PATCHES/"
-echo "exported $(grep -c . "$PATCHES/series") patches from $ref to $PATCHES"
+cp -a "$tmp/tree/." "$TOP/"
+echo "exported $(grep -c . "$PATCHES/series") patches from $ref to $PATCHES, and $(grep -c . "$PATCHES/added-files") files it adds"
