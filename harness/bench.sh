@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # "make bench": what the module pin costs per sysfs operation.
 #
-#   bench.sh [BASE FIXED]      (default: prefix-3 series)
+#   bench.sh [BASE FIXED]      (default: prefix-K series, K the test_sysfs patch)
 #   make bench                 (the same; e.g. "PAIRS=10 make bench")
 #
 # Boots BASE (the series without the fix, with test_sysfs) and FIXED
@@ -45,8 +45,11 @@
 #   CPU_LOCK [/tmp/sysfs-modpin-cpu.lock]
 . "$(dirname "$0")/common.sh"
 
-[ $# -eq 0 ] || [ $# -eq 2 ] || die "usage: bench.sh [BASE FIXED]" "name two kernels under $B/kernels, or none for prefix-3 series"
-base=${1:-prefix-3} fixed=${2:-series}
+# The default base: the prefix of the series that ends with the test_sysfs
+# patch, as the bisect build stages it (prefix-K).
+tk=$(grep -n -- '-test_sysfs-add-a-test-module-' "$PATCHES/series" | cut -d: -f1)
+[ $# -eq 0 ] || [ $# -eq 2 ] || die "usage: bench.sh [BASE FIXED]" "name two kernels under $B/kernels, or none for prefix-$tk series"
+base=${1:-prefix-$tk} fixed=${2:-series}
 [ "$base" != "$fixed" ] || die "BASE and FIXED are both '$base'" "name two different kernels"
 PAIRS=${PAIRS:-5} ICOUNT=${ICOUNT:-1} HOST=${HOST:-1} VCPUS=${VCPUS-1 2}
 BENCH_SECONDS=${BENCH_SECONDS:-0.3} BENCH_ROUNDS=${BENCH_ROUNDS:-5}
@@ -75,7 +78,7 @@ need_tool flock qemu-system-x86_64 awk
 for k in "$base" "$fixed"; do
 	[ -f "$B/kernels/$k/bzImage" ] || die "no kernel '$k' in $B/kernels" "build it with harness/build-kernel.sh"
 	ls "$B/kernels/$k/mods/lib/modules/"*/kernel/lib/test_sysfs.ko >/dev/null 2>&1 ||
-		die "kernel '$k' has no test_sysfs module" "use a kernel with the test_sysfs patch applied (prefix-3 or later)"
+		die "kernel '$k' has no test_sysfs module" "use a kernel with the test_sysfs patch applied (prefix-$tk or later)"
 done
 
 SYSFS_CASES="mod-read-pread mod-read-open mod-write-pwrite mod-write-open builtin-read-pread builtin-read-open"

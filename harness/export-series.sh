@@ -10,7 +10,7 @@
 # patches/0000-cover-letter.patch; git regenerates its shortlog and
 # diffstat (no base-commit: the base is a Debian tarball, which the text
 # names), and its Date is set to the last patch's. The version in
-# that subject ("[PATCH v2 00/13]") is kept for every patch: bump it there.
+# that subject ("[PATCH v2 00/14]") is kept for every patch: bump it there.
 # The files the series adds are written too, in their final state, at
 # their kernel paths under the repository root (fs/, lib/, tools/, ...),
 # listed in patches/added-files. With --check, nothing is written: the

@@ -37,6 +37,7 @@
 #include <linux/mutex.h>
 #include <linux/platform_device.h>
 #include <linux/rtnetlink.h>
+#include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/sysfs.h>
 
@@ -98,6 +99,23 @@ static DEFINE_MUTEX(test_sysfs_mutex);
 static DEFINE_MUTEX(test_sysfs_ctl_lock);
 static struct platform_device *test_sysfs_pdev[TEST_SYSFS_NR_KINDS];
 static bool test_sysfs_probe_async;
+
+/*
+ * "bulk_attrs": a directory "bulk" below the control device with that many
+ * read-only attributes, so that the cost of removing a large directory can
+ * be measured. All its attributes share one lockdep class, as the
+ * instances of one static attribute do. Protected by test_sysfs_ctl_lock.
+ */
+#define TEST_SYSFS_BULK_MAX	65536
+struct test_sysfs_bulk {
+	struct kobject *kobj;
+	struct attribute_group group;
+	struct kobj_attribute *attrs;
+	char (*names)[8];
+	unsigned int nr;
+};
+
+static struct test_sysfs_bulk test_sysfs_bulk;
 
 /* Read by remove(), which can run without test_sysfs_ctl_lock (unbind). */
 static enum test_sysfs_lock test_sysfs_remove_lock;
@@ -653,11 +671,104 @@ static ssize_t remove_lock_store(struct device *dev,
 }
 static DEVICE_ATTR_RW(remove_lock);
 
+static ssize_t test_sysfs_bulk_attr_show(struct kobject *kobj,
+					 struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%s\n", attr->attr.name);
+}
+
+/* Remove the bulk directory, if any. Called with test_sysfs_ctl_lock. */
+static void test_sysfs_bulk_remove(void)
+{
+	struct test_sysfs_bulk *b = &test_sysfs_bulk;
+
+	if (!b->kobj)
+		return;
+	kobject_put(b->kobj);
+	kvfree(b->group.attrs);
+	kvfree(b->attrs);
+	kvfree(b->names);
+	memset(b, 0, sizeof(*b));
+}
+
+/* Add the bulk directory with @nr attributes. Called with test_sysfs_ctl_lock. */
+static int test_sysfs_bulk_add(struct device *parent, unsigned int nr)
+{
+	struct test_sysfs_bulk *b = &test_sysfs_bulk;
+	unsigned int i;
+	int ret = -ENOMEM;
+
+	b->attrs = kvcalloc(nr, sizeof(*b->attrs), GFP_KERNEL);
+	b->names = kvcalloc(nr, sizeof(*b->names), GFP_KERNEL);
+	b->group.attrs = kvcalloc(nr + 1, sizeof(*b->group.attrs), GFP_KERNEL);
+	if (!b->attrs || !b->names || !b->group.attrs)
+		goto err_free;
+	for (i = 0; i < nr; i++) {
+		struct kobj_attribute *ka = &b->attrs[i];
+
+		snprintf(b->names[i], sizeof(b->names[i]), "a%05u", i);
+		sysfs_attr_init(&ka->attr);
+		ka->attr.name = b->names[i];
+		ka->attr.mode = 0444;
+		ka->show = test_sysfs_bulk_attr_show;
+		b->group.attrs[i] = &ka->attr;
+	}
+	b->kobj = kobject_create_and_add("bulk", &parent->kobj);
+	if (!b->kobj)
+		goto err_free;
+	ret = sysfs_create_group(b->kobj, &b->group);
+	if (ret)
+		goto err_put;
+	b->nr = nr;
+	return 0;
+
+err_put:
+	kobject_put(b->kobj);
+err_free:
+	kvfree(b->group.attrs);
+	kvfree(b->attrs);
+	kvfree(b->names);
+	memset(b, 0, sizeof(*b));
+	return ret;
+}
+
+static ssize_t bulk_attrs_show(struct device *dev,
+			       struct device_attribute *attr, char *buf)
+{
+	unsigned int nr;
+
+	mutex_lock(&test_sysfs_ctl_lock);
+	nr = test_sysfs_bulk.nr;
+	mutex_unlock(&test_sysfs_ctl_lock);
+	return sysfs_emit(buf, "%u\n", nr);
+}
+
+static ssize_t bulk_attrs_store(struct device *dev,
+				struct device_attribute *attr,
+				const char *buf, size_t count)
+{
+	unsigned int nr;
+	int ret;
+
+	ret = kstrtouint(buf, 0, &nr);
+	if (ret)
+		return ret;
+	if (nr > TEST_SYSFS_BULK_MAX)
+		return -ERANGE;
+	mutex_lock(&test_sysfs_ctl_lock);
+	test_sysfs_bulk_remove();
+	ret = nr ? test_sysfs_bulk_add(dev, nr) : 0;
+	mutex_unlock(&test_sysfs_ctl_lock);
+	return ret ?: count;
+}
+static DEVICE_ATTR_RW(bulk_attrs);
+
 static struct attribute *test_sysfs_ctl_attrs[] = {
 	&dev_attr_misc_device.attr,
 	&dev_attr_blk_device.attr,
 	&dev_attr_probe_async.attr,
 	&dev_attr_remove_lock.attr,
+	&dev_attr_bulk_attrs.attr,
 	NULL
 };
 ATTRIBUTE_GROUPS(test_sysfs_ctl);
@@ -714,6 +825,9 @@ static void __exit test_sysfs_exit(void)
 
 	/* No control operation may add a device behind our back from here. */
 	misc_deregister(&test_sysfs_ctl);
+	mutex_lock(&test_sysfs_ctl_lock);
+	test_sysfs_bulk_remove();
+	mutex_unlock(&test_sysfs_ctl_lock);
 	for (kind = 0; kind < TEST_SYSFS_NR_KINDS; kind++)
 		if (test_sysfs_pdev[kind])
 			test_sysfs_set_present(kind, false);

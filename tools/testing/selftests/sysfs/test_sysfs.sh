@@ -265,6 +265,7 @@ test_bad_input() {
 	refused $MISC/str_val $long @4k || ok=1
 	refused $BLK/str_val $long @4k || ok=1
 	refused $CTL/remove_lock spinlock "" -1 @4k || ok=1
+	refused $CTL/bulk_attrs abc "" -1 65537 $huge @4k || ok=1
 	if dmesg | sed -n "/test_sysfs.sh: bad input $$/,\$p" |
 	   grep -E 'WARNING|BUG|Call Trace'; then
 		ktap_print_msg "the kernel logged the above"
