@@ -111,7 +111,7 @@ struct test_sysfs_bulk {
 	struct kobject *kobj;
 	struct attribute_group group;
 	struct kobj_attribute *attrs;
-	char (*names)[8];
+	char (*names)[12];	/* "a" and an unsigned int */
 	unsigned int nr;
 };
 
