@@ -2,7 +2,7 @@
 # The two commands a newcomer needs are "make run" and "make check"; the
 # rest are the steps they are made of. See README.md.
 
-.PHONY: run check stress bench deps base worktree export clean distclean
+.PHONY: run check stress bench sweep deps base worktree export clean distclean
 
 run:
 	@harness/run.sh $(TESTS)
@@ -18,6 +18,11 @@ stress:
 # Cost of the fix per sysfs operation, base vs series (harness/bench.sh).
 bench:
 	@harness/bench.sh
+
+# Real drivers under sysfs load on base, series and debug kernels:
+# make sweep [ARGS="--cycles 20 --kernels series"] (harness/sweep.sh --help).
+sweep:
+	@harness/sweep.sh $(ARGS)
 
 deps:
 	@harness/install-deps.sh

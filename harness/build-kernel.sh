@@ -6,7 +6,9 @@
 #
 # REF     a commit of build/linux (base tag, a series prefix, ...)
 # CONFIG  "test" (base fragment + selftest configs) or "debug" (test plus
-#         kernel/configs/debug.config and config/debug.config)
+#         kernel/configs/debug.config and config/debug.config), optionally
+#         followed by "+VARIANT" for each extra fragment config/VARIANT.config
+#         to merge last ("test+drivers", "debug+drivers")
 # NAME    where the result goes: build/kernels/NAME/{bzImage,vmlinux,
 #         System.map,.config,mods/,kselftest/,info}; with STAGE=0 the
 #         kernel is only built (bisect builds)
@@ -36,11 +38,16 @@ for t in $SELFTESTS; do
 	f=$KTREE/tools/testing/selftests/$t/config
 	[ -f "$f" ] && frags="$frags $f"
 done
-case $cfg in
+case ${cfg%%+*} in
 test) ;;
 debug) frags="$frags $KTREE/kernel/configs/debug.config $TOP/config/debug.config" ;;
-*) die "unknown CONFIG '$cfg'" "use test or debug" ;;
+*) die "unknown CONFIG '$cfg'" "use test or debug, with +VARIANT suffixes" ;;
 esac
+variants=${cfg#"${cfg%%+*}"}
+for v in ${variants//+/ }; do
+	[ -f "$TOP/config/$v.config" ] || die "unknown config variant '$v'" "add config/$v.config or drop +$v"
+	frags="$frags $TOP/config/$v.config"
+done
 
 # Regenerate .config only when the fragments or the tree changed.
 key=$( (echo "$commit"; cat $frags) | sha256sum | cut -c1-16)

@@ -17,6 +17,8 @@
 #    unbind case; with it, lockdep reports it and stays quiet on module exit
 # 11. a short zram and test_sysfs stress run on the debug kernel, and the
 #    Coccinelle script on the test module
+# 12. a short driver sweep: three real drivers of three subsystems loaded,
+#    unbound and unloaded under sysfs readers on the full series
 . "$(dirname "$0")/common.sh"
 
 H=$TOP/harness
@@ -90,6 +92,7 @@ step "debug kernel staged" "$H/build-kernel.sh" harness/series debug debug
 step "guest tests on the debug kernel" "$H/run-tests.sh" debug \
 	"${DEBUG_TESTS:-smoke,kunit,sysfs,test_sysfs_lockdep,zram_params,zram_algorithm_params}"
 step "short stress on the fixed kernel (zram, test_sysfs, CPU hotplug)" env KERNEL=series "$H/stress.sh" --short
+step "short driver sweep on the full series" "$H/sweep.sh" --short
 step "lockdep A/B: reported without a race on unbind, quiet on module exit" "$H/ab-lockdep.sh"
 echo "# make check took $(($(date +%s) - start)) s; log: $log"
 echo "1..$n"

@@ -83,6 +83,12 @@ expect "a series entry without a file is named" "lists 0002-missing.patch, which
 expect "a missing tool is named" "missing tool 'no-such-tool-xyz'" \
 	bash -c ". '$H/common.sh'; need_tool no-such-tool-xyz"
 
+expect "the sweep refuses a cycle count that is not a positive number" \
+	"cycles must be a positive number, got '0'" "$H/sweep.sh" --cycles 0
+expect "the sweep refuses a module it does not know" \
+	"module 'nosuchmod' is not in guest/tests/sweep.list" "$H/sweep.sh" --modules brd,nosuchmod
+expect "the sweep refuses an unknown kernel" "unknown kernel 'mainline'" "$H/sweep.sh" --kernels series,mainline
+
 # KVM that cannot work falls back to TCG and says why.
 n=$((n + 1))
 out=$(B="$tmp/b5" KVM_DEV=/nonexistent "$H/probe-accel.sh" 2>&1)
