@@ -2,7 +2,7 @@
 # The two commands a newcomer needs are "make run" and "make check"; the
 # rest are the steps they are made of. See README.md.
 
-.PHONY: run check stress bench sweep deps base worktree export clean distclean
+.PHONY: help run check stress bench sweep report deps base worktree export clean distclean
 
 run:
 	@harness/run.sh $(TESTS)
@@ -24,6 +24,10 @@ bench:
 sweep:
 	@harness/sweep.sh $(ARGS)
 
+# docs/results.md from the snippets the runs wrote (harness/report.sh).
+report:
+	@harness/report.sh
+
 deps:
 	@harness/install-deps.sh
 
@@ -42,3 +46,15 @@ clean:
 # Also remove the caches kept outside build/ (ccache).
 distclean: clean
 	rm -rf "$${SYSFS_MODPIN_CACHE:-$${XDG_CACHE_HOME:-$$HOME/.cache}/sysfs-modpin}"
+
+help:
+	@echo "make run [TESTS=a,b]      build the test kernel, boot it, run the guest tests"
+	@echo "make check                everything CI checks, as KTAP"
+	@echo "make stress [KERNEL=debug] [ITERS=N] [SECS=N] [SCENARIOS=a,b]"
+	@echo "                          zram, test_sysfs and CPU hotplug stress in one boot"
+	@echo "make sweep [ARGS=...]     real drivers under sysfs load (harness/sweep.sh --help)"
+	@echo "make bench                cost per sysfs operation, base against series"
+	@echo "make report               docs/results.md from the runs' result snippets"
+	@echo "make deps | base | worktree | export [AUTHOR=...]"
+	@echo "                          packages, base tree, edit branch, write patches/"
+	@echo "make clean | distclean    remove build/ (and the ccache)"

@@ -3,7 +3,8 @@
 # "make check": everything CI verifies, as KTAP, ending with the line
 # "N passed, N failed[, N skipped]". Exit status 0 only if nothing failed.
 #
-# 1. git am of patches/ on the base, and the export round-trip
+# 1. git am of patches/ on the base, the export round-trip, and
+#    docs/results.md as harness/report.sh assembles it
 # 2. quilt push -a on the pristine base
 # 3. checkpatch --strict on every patch
 # 4. every prefix builds; sparse and W=1 add no warnings
@@ -23,8 +24,10 @@
 
 H=$TOP/harness
 log=$B/check.log
-mkdir -p "$B"
+steps=$B/state/check-steps.md
+mkdir -p "$B/state" "$B/report"
 : >"$log"
+: >"$steps"
 pass=0 fail=0 skip=0 xfail=0 n=0
 
 # tally: renumber the "ok"/"not ok" lines of a step's output, count them.
@@ -70,7 +73,10 @@ not ok - $desc"
 		out="$out
 not ok - $desc (exit status $rc)"
 	fi
+	local p0=$pass f0=$fail s0=$skip
 	tally <<<"$out"
+	printf '| %s | %d s | %d | %d | %d |\n' "$desc" $((SECONDS - t0)) \
+		$((pass - p0)) $((fail - f0)) $((skip - s0)) >>"$steps"
 }
 
 echo "TAP version 13"
@@ -79,6 +85,7 @@ step "host packages installed" "$H/install-deps.sh"
 step "base tree prepared" "$H/prepare-base.sh"
 step "git am applies patches/ on the base" "$H/apply-series.sh"
 step "patches/ is exactly what export produces" "$H/export-series.sh" --check harness/series
+step "docs/results.md is generated from docs/results/" "$H/report.sh" --check
 step "quilt push -a" "$H/check-quilt.sh"
 step "checkpatch" "$H/check-checkpatch.sh"
 step "bisect build, sparse, W=1" "$H/check-bisect.sh"
@@ -95,6 +102,18 @@ step "short stress on the fixed kernel (zram, test_sysfs, CPU hotplug)" env KERN
 step "short driver sweep on the full series" "$H/sweep.sh" --short
 step "lockdep A/B: reported without a race on unbind, quiet on module exit" "$H/ab-lockdep.sh"
 echo "# make check took $(($(date +%s) - start)) s; log: $log"
+# The snippet for docs/results.md (harness/report.sh).
+{
+	echo "## make check"
+	echo
+	echo "Measured $(date -u +%Y-%m-%d) on $(git -C "$TOP" rev-parse --short HEAD)" \
+		"(series $(git -C "$SRC" rev-parse --short harness/series 2>/dev/null)) with \`make check\`:" \
+		"$pass passed, $fail failed, $skip skipped in $(($(date +%s) - start)) s."
+	echo
+	echo "| step | time | passed | failed | skipped |"
+	echo "|---|---|---|---|---|"
+	cat "$steps"
+} >"$B/report/check.md"
 echo "1..$n"
 [ $xfail -eq 0 ] || echo "# $xfail expected failure(s) (XFAIL), not counted as passed"
 echo "$pass passed, $fail failed$([ $skip -gt 0 ] && echo ", $skip skipped")"
