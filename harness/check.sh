@@ -32,49 +32,56 @@ pass=0 fail=0 skip=0 xfail=0 n=0
 
 # tally: renumber the "ok"/"not ok" lines of a step's output, count them.
 tally() {
-	local line
+	local line d
 	while IFS= read -r line; do
 		case $line in
 		"ok "* | "not ok "*)
 			n=$((n + 1))
-			desc=$(echo "$line" | sed -E 's/^(not )?ok [0-9-]+ ?(- )?//')
+			d=$(echo "$line" | sed -E 's/^(not )?ok [0-9-]+ ?(- )?//')
 			if [[ $line == "not ok"* ]]; then
 				fail=$((fail + 1))
-				echo "not ok $n $desc"
+				echo "not ok $n $d"
 			else
-				case $desc in
+				case $d in
 				*"# SKIP"*) skip=$((skip + 1)) ;;
 				*"# XFAIL"*) xfail=$((xfail + 1)) ;;
 				*) pass=$((pass + 1)) ;;
 				esac
-				echo "ok $n $desc"
+				echo "ok $n $d"
 			fi
 			;;
 		"TAP version"* | 1..* | *" passed, "*" failed"* | "# "*" expected failure(s) (XFAIL)"*) ;;
-		*) echo "$line" ;;
+		"#"*) echo "$line" ;;
+		*) echo "# $line" ;;
 		esac
 	done
 }
 
-# step DESC CMD...: run one step. A step that fails without printing a
-# failing KTAP line of its own counts as one failed case.
+# step DESC CMD...: run one step, its output streamed as it comes (KTAP
+# lines renumbered, other lines as comments). A step that fails without
+# printing a failing KTAP line of its own counts as one failed case.
 step() {
-	local desc=$1 out rc t0=$SECONDS
+	local desc=$1 rc t0=$SECONDS out=$B/state/step.out
+	local p0=$pass f0=$fail s0=$skip
 	shift
 	echo "# --- $desc"
-	out=$("$@" 2>&1)
-	rc=$?
-	printf '# --- %s (%d s)\n%s\n' "$desc" $((SECONDS - t0)) "$out" >>"$log"
+	tally < <({
+		"$@" 2>&1
+		echo $? >"$out.rc"
+	} | tee "$out")
+	rc=$(cat "$out.rc")
+	printf '# --- %s (%d s)\n' "$desc" $((SECONDS - t0)) >>"$log"
+	cat "$out" >>"$log"
 	echo "# step took $((SECONDS - t0)) s"
-	if ! echo "$out" | grep -qE '^(not )?ok '; then
-		[ $rc -eq 0 ] && out="ok - $desc" || out="$(echo "$out" | tail -n 5 | sed 's/^/# /')
-not ok - $desc"
-	elif [ $rc -ne 0 ] && ! echo "$out" | grep -q '^not ok '; then
-		out="$out
-not ok - $desc (exit status $rc)"
+	if ! grep -qE '^(not )?ok ' "$out"; then
+		if [ "$rc" -eq 0 ]; then
+			tally <<<"ok - $desc"
+		else
+			tally <<<"not ok - $desc"
+		fi
+	elif [ "$rc" -ne 0 ] && ! grep -q '^not ok ' "$out"; then
+		tally <<<"not ok - $desc (exit status $rc)"
 	fi
-	local p0=$pass f0=$fail s0=$skip
-	tally <<<"$out"
 	printf '| %s | %d s | %d | %d | %d |\n' "$desc" $((SECONDS - t0)) \
 		$((pass - p0)) $((fail - f0)) $((skip - s0)) >>"$steps"
 }
