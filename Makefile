@@ -2,7 +2,7 @@
 # The two commands a newcomer needs are "make run" and "make check"; the
 # rest are the steps they are made of. See README.md.
 
-.PHONY: help run check stress bench sweep report deps base worktree export clean distclean
+.PHONY: help run check shell stress bench sweep report deps base worktree export clean distclean
 
 run:
 	@harness/run.sh $(TESTS)
@@ -23,6 +23,11 @@ bench:
 # make sweep [ARGS="--cycles 20 --kernels series"] (harness/sweep.sh --help).
 sweep:
 	@harness/sweep.sh $(ARGS)
+
+# An interactive shell in a staged kernel: make shell [KERNEL=series]
+# (harness/shell.sh --help).
+shell:
+	@harness/shell.sh $(or $(KERNEL),series)
 
 # docs/results.md from the snippets the runs wrote (harness/report.sh).
 report:
@@ -55,6 +60,7 @@ help:
 	@echo "make sweep [ARGS=...]     real drivers under sysfs load (harness/sweep.sh --help)"
 	@echo "make bench                cost per sysfs operation, base against series"
 	@echo "make report               docs/results.md from the runs' result snippets"
+	@echo "make shell [KERNEL=name]  a shell on the console of a staged kernel"
 	@echo "make deps | base | worktree | export [AUTHOR=...]"
 	@echo "                          packages, base tree, edit branch, write patches/"
 	@echo "make clean | distclean    remove build/ (and the ccache)"

@@ -2,12 +2,13 @@
 # SPDX-License-Identifier: GPL-2.0
 # Install, with apt, every host package the harness needs. Only missing
 # packages are installed, so a re-run is a no-op. rsync is used by the
-# kselftest install (make -C tools/testing/selftests install).
+# kselftest install (make -C tools/testing/selftests install), tmux by the
+# self-test of harness/shell.sh.
 . "$(dirname "$0")/common.sh"
 
 PKGS="linux-source-6.12 qemu-system-x86 busybox-static cpio kmod flex bison bc
 libelf-dev libssl-dev dwarves sparse quilt ccache gcc make git xz-utils perl
-python3 coccinelle ocaml-nox rsync"
+python3 coccinelle ocaml-nox rsync tmux"
 
 missing=
 for p in $PKGS; do

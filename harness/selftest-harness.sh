@@ -157,6 +157,38 @@ if [ -n "$1" ]; then
 		echo "not ok $n a guest that never powers off is killed after its bound (rc $rc, ${took}s)"
 		fail=1
 	fi
+
+	# The interactive shell, driven as a user would, in a detached tmux.
+	n=$((n + 1))
+	s=selftest-shell-$$
+	tmux new-session -d -s "$s" -x 200 -y 50 "$H/shell.sh $1"
+	got=
+	for _ in $(seq 1 120); do
+		tmux capture-pane -p -t "$s" 2>/dev/null | grep -q 'harness: shell on' && break
+		sleep 1
+	done
+	sleep 1
+	tmux send-keys -t "$s" 'echo shell-answer=$((6 * 7))' Enter
+	for _ in $(seq 1 20); do
+		got=$(tmux capture-pane -p -t "$s" 2>/dev/null | grep -c '^shell-answer=42')
+		[ "$got" -ge 1 ] && break
+		sleep 0.5
+	done
+	tmux send-keys -t "$s" exit Enter
+	for _ in $(seq 1 30); do
+		tmux has-session -t "$s" 2>/dev/null || break
+		sleep 0.5
+	done
+	if tmux has-session -t "$s" 2>/dev/null; then
+		tmux kill-session -t "$s"
+		echo "not ok $n harness/shell.sh: a command runs in the guest shell and 'exit' ends QEMU (still running)"
+		fail=1
+	elif [ "${got:-0}" -ge 1 ]; then
+		echo "ok $n harness/shell.sh: a command runs in the guest shell and 'exit' ends QEMU"
+	else
+		echo "not ok $n harness/shell.sh: a command runs in the guest shell and 'exit' ends QEMU (no answer)"
+		fail=1
+	fi
 fi
 echo "1..$n"
 exit $fail
