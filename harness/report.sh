@@ -20,7 +20,7 @@ EOF
 }
 . "$(dirname "$0")/common.sh"
 
-ORDER="check sweep earlier"
+ORDER="check sweep stress earlier"
 check=0
 case ${1:-} in
 '') ;;
