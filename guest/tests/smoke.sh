@@ -30,7 +30,7 @@ else
 	ktap_test_fail "rmmod zram removes /sys/block/zram0"
 fi
 
-bad=$(dmesg | grep -E 'BUG:|WARNING:|Oops|Call Trace:|KASAN|UBSAN')
+bad=$(dmesg | grep -E "$(grep -v '^#' /lib/splat-patterns | grep . | paste -sd'|')")
 if [ -z "$bad" ]; then
 	ktap_test_pass "kernel log clean"
 else

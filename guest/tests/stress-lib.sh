@@ -37,8 +37,9 @@ ST_SECONDS=${STRESS_SECONDS:-0}
 ST_STALL_S=${STRESS_STALL_S:-20}
 ST_N=0 ST_PASS=0 ST_FAIL=0 ST_SKIP=0
 ST_STALLED=
-# Kernel log lines that fail a test (extended regular expression).
-ST_BAD_LOG='BUG:|WARNING:|KASAN|UBSAN|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|kmemleak|unreferenced object|hung_task|hung task|blocked for more than|Oops|general protection|Kernel panic|list_add corruption|list_del corruption'
+# Kernel log lines that fail a test: the shared list (guest/splat-patterns),
+# as an extended regular expression.
+ST_BAD_LOG=$(grep -v '^#' /lib/splat-patterns | grep . | paste -sd'|')
 
 # KTAP ------------------------------------------------------------------
 
