@@ -21,6 +21,8 @@ usage: sweep.sh [options]
   --short           the make check version: brd, dummy and gpio_mockup,
                     5 cycles, on the whole series
   --dry-run         print the builds and boots, run nothing
+  --table           run nothing; write the table again from the last runs
+                    of the kernels named by --kernels
   -h, --help        this text
 
 A module fails on a hang, a kernel log report or an unload that does not
@@ -35,7 +37,7 @@ EOF
 
 FIX_SUBJECT="kernfs: enter the owning module around file operations"
 cmdline="$*"
-kernels=base,series,debug cycles=100 bcycles=20 dcycles=20 modules= dry=0
+kernels=base,series,debug cycles=100 bcycles=20 dcycles=20 modules= dry=0 table=0
 while [ $# -gt 0 ]; do
 	case $1 in
 	--kernels) kernels=$2; shift ;;
@@ -45,6 +47,7 @@ while [ $# -gt 0 ]; do
 	--modules) modules=$2; shift ;;
 	--short) kernels=series cycles=5 modules=brd,dummy,gpio_mockup ;;
 	--dry-run) dry=1 ;;
+	--table) table=1 ;;
 	-h | --help) usage; exit 0 ;;
 	*) die "unknown option '$1'" "see harness/sweep.sh --help" ;;
 	esac
@@ -63,7 +66,7 @@ for k in ${kernels//,/ }; do
 done
 list=$TOP/guest/tests/sweep.list
 for m in ${modules//,/ }; do
-	grep -q "^$m[[:space:]]" "$list" || die "module '$m' is not in guest/tests/sweep.list" "pick from that list"
+	grep -q "^${m}[[:space:]]" "$list" || die "module '$m' is not in guest/tests/sweep.list" "pick from that list"
 done
 
 head=$("$TOP/harness/apply-series.sh") || exit 1
@@ -104,6 +107,13 @@ run_one() {
 
 mkdir -p "$STATE" "$B/report"
 fail=0 ran=
+if [ $table = 1 ]; then
+	for k in ${kernels//,/ }; do
+		[ -d "$(cat "$STATE/sweep-$k.art" 2>/dev/null)" ] && ran="$ran $k"
+	done
+	[ -n "$ran" ] || die "no sweep run recorded for $kernels" "run harness/sweep.sh first"
+	kernels=
+fi
 for k in ${kernels//,/ }; do
 	run_one "$k"
 	rc=$?
@@ -131,10 +141,11 @@ out=$B/report/sweep.md
 	for k in $ran; do
 		art=$(cat "$STATE/sweep-$k.art")
 		tr -d '\r' <"$art"/boot*/ktap.log 2>/dev/null | sed -n 's/^# sweep: //p' | while read -r line; do
-			eval "$(echo "$line" | tr ' ' '\n' | sed -n 's/^\([a-z_]*\)=\([^ ]*\)$/v_\1=\2/p')"
+			v_known=0
+			eval "$(echo "$line" | tr ' ' '\n' | sed -n 's/^\([a-z_]*\)=\([A-Za-z0-9_.-]*\)$/v_\1=\2/p')"
 			pct=0
 			[ "$v_cycles" -gt 0 ] && pct=$((100 * v_first / v_cycles))
-			echo "| $v_module | $v_subsys | $k | $v_cycles | $pct % | $v_ewouldblock/$v_ebusy | $v_unload_med_ms ms | $v_unbind ($v_unbind_fail) | $v_knob | $v_writes | $v_hangs | $v_reports |"
+			echo "| $v_module | $v_subsys | $k | $v_cycles | $pct % | $v_ewouldblock/$v_ebusy | $v_unload_med_ms ms | $v_unbind ($v_unbind_fail) | $v_knob | $v_writes | $v_hangs | $v_reports$([ "${v_known:-0}" = 1 ] && echo " (known)") |"
 		done
 	done
 } >"$out"
