@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# Apply patches/series with "git am" on top of the base tag, in the harness
-# worktree build/ktree, and point branch harness/series at the result.
+# Apply patches/series with "git am" on top of the base tag, in the series
+# worktree build/stree (which only this script moves), and point branch
+# harness/series at the result.
 # Skipped when patches/ is unchanged since the last application, so a warm
 # "make run" does not touch the tree. Committer = author (identity and
 # date), so the same patches always give the same commit ids.
@@ -17,20 +18,21 @@ for f in $files; do
 	[ -f "$f" ] || die "patches/series lists $(basename "$f"), which does not exist" "fix $PATCHES/series"
 done
 hash=$( (echo "$BASE"; cat "$PATCHES/series" $files) | sha256sum | cut -c1-16)
-if [ "$(cat "$STATE/applied" 2>/dev/null)" = "$hash" ] &&
+if [ "$(cat "$STATE/applied" 2>/dev/null)" = "$hash" ] && [ -e "$STREE/.git" ] &&
 	git -C "$SRC" rev-parse -q --verify harness/series >/dev/null; then
 	git -C "$SRC" rev-parse harness/series
 	exit 0
 fi
 
-if [ ! -e "$KTREE/.git" ]; then
+if [ ! -e "$STREE/.git" ]; then
+	log "creating series worktree $STREE"
 	git -C "$SRC" worktree prune
-	git -C "$SRC" worktree add -q --detach "$KTREE" "$BASE" || die "cannot create $KTREE" "rm -rf $KTREE and retry"
+	git -C "$SRC" worktree add -q --detach "$STREE" "$BASE" || die "cannot create $STREE" "rm -rf $STREE and retry"
 fi
 mkdir -p "$STATE"
-cd "$KTREE" || exit 1
+cd "$STREE" || exit 1
 git am --abort >/dev/null 2>&1
-git checkout -q -f --detach "$BASE" || die "cannot check out $BASE in $KTREE" "rm -rf $KTREE and retry"
+git checkout -q -f --detach "$BASE" || die "cannot check out $BASE in $STREE" "rm -rf $STREE and retry"
 if [ -n "$files" ] && ! git am -q --committer-date-is-author-date $files >"$STATE/am.log" 2>&1; then
 	bad=$(git am --show-current-patch=raw 2>/dev/null | sed -n 's/^Subject: \(\[[^]]*\] \)\{0,1\}//p' | head -n 1)
 	num=$(( $(git rev-list --count "$BASE"..HEAD) + 1 ))

@@ -10,11 +10,15 @@
 #         followed by "+VARIANT" for each extra fragment config/VARIANT.config
 #         to merge last ("test+drivers", "debug+drivers")
 # NAME    where the result goes: build/kernels/NAME/{bzImage,vmlinux,
-#         System.map,.config,mods/,kselftest/,info}; with STAGE=0 the
-#         kernel is only built (bisect builds)
+#         System.map,.config,mods/,kselftest/,ktap_helpers.sh,
+#         decode_stacktrace.sh,info}; with STAGE=0 the kernel is only built
+#         (bisect builds)
 #
-# Builds happen in the harness worktree build/ktree, in build/out/CONFIG, so
-# a rebuild after switching REF only recompiles what REF changed.
+# Builds happen in the build worktree build/ktree, in build/out/CONFIG, so
+# a rebuild after switching REF only recompiles what REF changed. A staged
+# kernel carries what the later steps need from its own source (the KTAP
+# helpers for the initramfs, the trace decoder), so they never read the
+# worktree, which the next build moves.
 . "$(dirname "$0")/common.sh"
 
 [ $# -eq 3 ] || die "usage: build-kernel.sh REF CONFIG NAME" "see the header of harness/build-kernel.sh"
@@ -78,6 +82,7 @@ rm -rf "$K.new" && mkdir -p "$K.new"
 # Copies, not links: the next build may rewrite these files in place.
 	cp "$O/arch/x86/boot/bzImage" "$O/vmlinux" "$O/System.map" "$K.new/"
 cp "$O/.config" "$K.new/.config"
+cp "$KTREE/tools/testing/selftests/kselftest/ktap_helpers.sh" "$KTREE/scripts/decode_stacktrace.sh" "$K.new/"
 eval make -s $MAKEFLAGS_K INSTALL_MOD_PATH="$K.new/mods" INSTALL_MOD_STRIP=1 modules_install >/dev/null ||
 	die "modules_install failed" "see $O"
 targets=
@@ -96,6 +101,8 @@ fi
 	echo "kernelrelease=$(make -s -C "$KTREE" O="$O" LOCALVERSION= kernelrelease)"
 	echo "base=$BASE"
 	echo "subject=$(git -C "$SRC" log -1 --format=%s "$commit")"
+	echo "srcdir=$KTREE"
+	echo "staged=2"
 } >"$K.new/info"
 rm -rf "$K" && mv "$K.new" "$K"
 echo "$K"

@@ -6,7 +6,10 @@
 . "$(dirname "$0")/common.sh"
 
 require_base
-[ -x "$KTREE/scripts/checkpatch.pl" ] || die "no checkpatch.pl in $KTREE" "run 'make run' once to create the tree"
+# The checkpatch.pl of the applied series, in the tree only apply-series.sh
+# moves.
+"$TOP/harness/apply-series.sh" >/dev/null || exit 1
+[ -x "$STREE/scripts/checkpatch.pl" ] || die "no checkpatch.pl in $STREE" "rm -rf $STREE and run harness/apply-series.sh"
 allow=$TOP/config/checkpatch-allow
 spell=
 dict=/usr/lib/python3/dist-packages/codespell_lib/data/dictionary.txt
@@ -14,7 +17,7 @@ dict=/usr/lib/python3/dist-packages/codespell_lib/data/dictionary.txt
 fail=0
 for p in $(series_files); do
 	f=$(basename "$p")
-	out=$(cd "$KTREE" && ./scripts/checkpatch.pl --strict --show-types --no-summary $spell "$p" 2>&1)
+	out=$(cd "$STREE" && ./scripts/checkpatch.pl --strict --show-types --no-summary $spell "$p" 2>&1)
 	bad=$(echo "$out" | grep -E '^(ERROR|WARNING|CHECK):' | while IFS=: read -r level type msg; do
 		grep -v '^#' "$allow" | while read -r glob atype _; do
 			# shellcheck disable=SC2053

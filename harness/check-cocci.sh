@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# Run scripts/coccinelle/locks/sysfs_remove_deadlock.cocci of the harness
-# worktree in report mode on fs/kernfs and lib/test_sysfs.c, and print KTAP
+# Run scripts/coccinelle/locks/sysfs_remove_deadlock.cocci of the applied
+# series (the series worktree build/stree) in report mode on fs/kernfs and lib/test_sysfs.c, and print KTAP
 # lines: the test_sysfs mutex scenario is reported, the RTNL scenario is
 # reported, and the run stays under a time bound.
 #
@@ -11,9 +11,10 @@
 . "$(dirname "$0")/common.sh"
 
 need_tool spatch bc
-[ -d "$KTREE/fs/kernfs" ] || die "no kernel worktree at $KTREE" "run 'make run' once to create the tree"
-COCCI=${COCCI:-$KTREE/scripts/coccinelle/locks/sysfs_remove_deadlock.cocci}
-TEST_SYSFS=${TEST_SYSFS:-$KTREE/lib/test_sysfs.c}
+"$TOP/harness/apply-series.sh" >/dev/null || exit 1
+[ -d "$STREE/fs/kernfs" ] || die "no series worktree at $STREE" "rm -rf $STREE and run harness/apply-series.sh"
+COCCI=${COCCI:-$STREE/scripts/coccinelle/locks/sysfs_remove_deadlock.cocci}
+TEST_SYSFS=${TEST_SYSFS:-$STREE/lib/test_sysfs.c}
 max=${COCCI_MAX_SECONDS:-120}
 [ -f "$COCCI" ] || die "no semantic patch $COCCI" "apply the series patch that adds scripts/coccinelle/locks/sysfs_remove_deadlock.cocci, or set COCCI=<file>"
 [ -f "$TEST_SYSFS" ] || die "no $TEST_SYSFS" "apply the series patch that adds lib/test_sysfs.c, or set TEST_SYSFS=<file>"
@@ -22,7 +23,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 # One file per group: the script reasons about one file at a time.
 {
-	for f in "$KTREE"/fs/kernfs/*.c "$TEST_SYSFS"; do
+	for f in "$STREE"/fs/kernfs/*.c "$TEST_SYSFS"; do
 		printf '%s\n\n' "$f"
 	done
 } >"$tmp/groups"

@@ -6,7 +6,12 @@ TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
 B=${B:-$TOP/build}		# every build artefact lives here; safe to delete
 SRC=$B/linux			# git repo: base commit + developer branch "series"
-KTREE=$B/ktree			# harness worktree (detached), builds happen here
+KTREE=$B/ktree			# build worktree (detached): only the kernel builders
+				# (build-kernel, check-allmod, measure-fi-off) check
+				# out and read it, each for its own build
+STREE=$B/stree			# series worktree: apply-series.sh runs git am there
+				# and leaves it at harness/series; checkpatch and
+				# Coccinelle read their scripts from it
 PATCHES=$TOP/patches
 STATE=$B/state
 SRC_TARBALL=${SRC_TARBALL:-/usr/src/linux-source-6.12.tar.xz}
@@ -93,7 +98,7 @@ ktree_checkout() {
 staged_kernel() {
 	local info
 	info=$(grep -lx "commit=$2" "$B"/kernels/*/info 2>/dev/null |
-		xargs -r grep -lx "config=$3" | head -n 1)
+		xargs -r grep -lx "config=$3" | xargs -r grep -lx "staged=2" | head -n 1)
 	if [ -n "$info" ]; then
 		basename "$(dirname "$info")"
 	else

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Pack build/kernels/NAME/initramfs.cpio.gz: static busybox, the kernel's
-# modules, its installed kselftests, the kernel's KTAP shell helpers, the
+# modules, its installed kselftests, the KTAP shell helpers of its source, the
 # harness's guest/ programs and the sysfs benchmark (harness/build-bench.sh).
 #
 #   make-initramfs.sh NAME
@@ -21,7 +21,8 @@ mkdir -p "$R"/{bin,dev,proc,sys,tmp,lib,tests}
 cp "$BUSYBOX" "$R/bin/busybox"
 cp -a "$K/mods/lib/modules" "$R/lib/"
 [ -d "$K/kselftest" ] && cp -a "$K/kselftest" "$R/kselftest"
-cp "$KTREE/tools/testing/selftests/kselftest/ktap_helpers.sh" "$R/lib/"
+[ -f "$K/ktap_helpers.sh" ] || die "kernel $1 was staged without its ktap_helpers.sh" "stage it again with harness/build-kernel.sh"
+cp "$K/ktap_helpers.sh" "$R/lib/"
 cp "$TOP/guest/init" "$R/init"
 cp "$TOP/guest/splat-patterns" "$R/lib/splat-patterns"
 mkdir -p "$R/usr/bin" && cp "$TOP/guest/timeout" "$R/usr/bin/timeout"

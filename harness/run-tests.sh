@@ -44,7 +44,9 @@ done
 
 if grep -qE 'Call Trace:|RIP:' "${dirs[@]/%//console.log}" 2>/dev/null; then
 	for d in "${dirs[@]}"; do
-		"$KTREE/scripts/decode_stacktrace.sh" "$K/vmlinux" "$KTREE" "$K/mods/lib/modules/"* \
+		# The decoder of the kernel's own source; the source path
+		# only strips the build's prefix from file names.
+		bash "$K/decode_stacktrace.sh" "$K/vmlinux" "$(sed -n 's/^srcdir=//p' "$K/info")" "$K/mods/lib/modules/"* \
 			<"$d/console.log" >"$d/console.decoded.log" 2>/dev/null
 	done
 	echo "# decoded traces: $art/boot*/console.decoded.log"
