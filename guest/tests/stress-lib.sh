@@ -496,6 +496,73 @@ st_res() {
 	echo "${_st_v:-0}"
 }
 
+# Module ----------------------------------------------------------------
+
+# st_module_loop MOD PAUSE EVERY LOOP...: a secondary loop that unloads and
+# reloads module MOD until the scenario stops. Before each cycle it lets
+# the loops LOOP... finish 0, 1 or 2 iterations and pauses up to PAUSE *
+# 32767 us, so that some cycles race with them and some complete whatever
+# the kernel's speed. Every EVERY-th unload is "modprobe -r" (which also
+# unloads what MOD uses), the others rmmod; EVERY 0 means rmmod only. The
+# generation in $W/gen is odd while the module is unloaded or loaded.
+# Counts rmmod_ok, rmmod_ewouldblock, rmmod_ebusy, rmmod_other,
+# modprobe_ok, modprobe_fail.
+st_module_loop() {
+	_st_mod=$1 _st_pause=$2 _st_every=$3
+	shift 3
+	E=$W/err.$LOOP
+	st_loop_start
+	n=0 gen=0
+	while st_more; do
+		st_wait_iters $((RANDOM % 3)) "$@"
+		usleep $((RANDOM * _st_pause))
+		st_more || break
+		n=$((n + 1))
+		gen=$((gen + 1))
+		echo $gen >"$W/gen"
+		if [ "$_st_every" -gt 0 ] && [ $((n % _st_every)) -eq 0 ]; then
+			st_beat "$n modprobe -r $_st_mod"
+			modprobe -r "$_st_mod" 2>"$E"
+		else
+			st_beat "$n rmmod $_st_mod"
+			rmmod "$_st_mod" 2>"$E"
+		fi
+		if [ $? -eq 0 ]; then
+			st_count rmmod_ok
+		else
+			case $(cat "$E") in
+			*"temporarily unavailable"*) st_count rmmod_ewouldblock ;;
+			*"busy"*) st_count rmmod_ebusy ;;
+			*) st_count rmmod_other; echo "rmmod $n: $(cat "$E")" ;;
+			esac
+		fi
+		st_beat "$n modprobe $_st_mod"
+		if modprobe "$_st_mod" 2>"$E"; then
+			st_count modprobe_ok
+		else
+			st_count modprobe_fail
+			echo "modprobe $n: $(cat "$E")"
+		fi
+		gen=$((gen + 1))
+		echo $gen >"$W/gen"
+	done
+	st_loop_end $n "rmmod+modprobe" "$(st_counters)"
+}
+
+# st_unload MOD: rmmod MOD if it is loaded, retrying for up to 10 s while
+# it fails; each attempt bounded by 30 s. Returns 124 on a stall.
+st_unload() {
+	_st_t=0
+	while lsmod | grep -q "^$1 "; do
+		st_bounded 30 rmmod "$1" && return 0
+		[ $? -eq 124 ] && return 124
+		[ $_st_t -ge 100 ] && { st_msg "rmmod $1: $(cat "$W/bounded.out")"; return 1; }
+		sleep 0.1
+		_st_t=$((_st_t + 1))
+	done
+	return 0
+}
+
 # Operations in loops --------------------------------------------------
 
 # st_fail STEP MESSAGE: remember the first failure of the iteration in
