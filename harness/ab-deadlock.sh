@@ -29,10 +29,22 @@ cases "$STATE/ab-a.ktap" >"$STATE/ab-a.cases"
 cases "$STATE/ab-b.ktap" >"$STATE/ab-b.cases"
 
 printf '# %-72s | %-22s | %s\n' "deadlock case" "A: base+tests" "B: full series"
+snip=$B/report/ab-deadlock.md
+mkdir -p "$B/report"
+{
+	echo "## A/B: the deadlock cases without and with the fix"
+	echo
+	echo "Measured $(date -u +%Y-%m-%d) on $(git -C "$TOP" rev-parse --short HEAD) with \`harness/ab-deadlock.sh\` (a step of \`make check\`):"
+	echo "A is the series up to, not including, \"$FIX_SUBJECT\" ($(git -C "$SRC" rev-parse --short "$fix^")), B the whole series ($(git -C "$SRC" rev-parse --short "$head")), both test kernels with \`TEST_SYSFS_DEADLOCK=1\`."
+	echo
+	echo "| deadlock case | A | B |"
+	echo "|---|---|---|"
+} >"$snip"
 n=0 fail=0
 while IFS="$(printf '\t')" read -r name a; do
 	b=$(awk -F'\t' -v n="$name" '$1 == n { print $2 }' "$STATE/ab-b.cases")
 	printf '# %-72s | %-22s | %s\n' "$name" "$a" "${b:-missing}"
+	echo "| $name | $a | ${b:-missing} |" >>"$snip"
 	n=$((n + 1))
 	case "$a|$b" in
 	"not ok # deadlock|ok" | "not ok # deadlock|ok # XFAIL"*)

@@ -47,10 +47,22 @@ cases "$STATE/ab-lockdep-a.ktap" >"$STATE/ab-lockdep-a.cases"
 cases "$STATE/ab-lockdep-b.ktap" >"$STATE/ab-lockdep-b.cases"
 
 printf '# %-90s | %-26s | %s\n' "test_sysfs_lockdep.sh case" "A: without the patch" "B: full series"
+snip=$B/report/ab-lockdep.md
+mkdir -p "$B/report"
+{
+	echo "## Lockdep A/B"
+	echo
+	echo "Measured $(date -u +%Y-%m-%d) on $(git -C "$TOP" rev-parse --short HEAD) with \`harness/ab-lockdep.sh\` (a step of \`make check\`):"
+	echo "debug kernels; A is the series without \"$LOCKDEP_SUBJECT\" and \"$EXCEPTION_SUBJECT\", B the whole series ($(git -C "$SRC" rev-parse --short "$head"))."
+	echo
+	echo "| test_sysfs_lockdep.sh case | A | B |"
+	echo "|---|---|---|"
+} >"$snip"
 n=0 fail=0
 while IFS="$(printf '\t')" read -r name b; do
 	a=$(awk -F'\t' -v n="$name" '$1 == n { print $2 }' "$STATE/ab-lockdep-a.cases")
 	printf '# %-90s | %-26s | %s\n' "$name" "${a:-missing}" "$b"
+	echo "| $name | ${a:-missing} | $b |" >>"$snip"
 	n=$((n + 1))
 	# The module exit cases pass on both; the unbind case fails on A
 	# (lockdep says nothing) and passes on B.

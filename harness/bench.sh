@@ -25,8 +25,8 @@
 # build that holds it. Prints a markdown table (medians over the boots,
 # fixed/base ratio, per-pair ratio range, target) and keeps everything in
 # build/bench/<time>/: each boot's artefacts, results.tsv (one line per
-# boot and case), summary.md; summary.md is also copied to
-# build/bench/README-snippet.md. Exit status 0 if every boot ran every case
+# boot and case), summary.md; summary.md is also written, as the snippet
+# for docs/results.md, to build/report/bench.md. Exit status 0 if every boot ran every case
 # and each guest had the CPUs it was given; missed targets are reported in
 # the table, not in the exit status.
 #
@@ -262,7 +262,7 @@ accel_of() {
 commit() { sed -n 's/^commit=//p' "$B/kernels/$1/info" | cut -c1-12; }
 
 {
-	echo "### sysfs operation cost: module pin (\`$fixed\`) vs base (\`$base\`)"
+	echo "## Cost per sysfs operation: the series (\`$fixed\`) against base (\`$base\`)"
 	echo
 	echo "- command: \`PAIRS=$PAIRS VCPUS=\"$VCPUS\" ICOUNT=$ICOUNT HOST=$HOST harness/bench.sh $*\` (\`make bench\` with the defaults)"
 	echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC'), host: $(nproc) CPUs, $(qemu-system-x86_64 --version | head -n 1)"
@@ -371,7 +371,13 @@ commit() { sed -n 's/^commit=//p' "$B/kernels/$1/info" | cut -c1-12; }
 		}
 	}' "$tsv"
 } >"$out/summary.md"
-cp "$out/summary.md" "$B/bench/README-snippet.md"
+# The snippet for docs/results.md (harness/report.sh), with the repository
+# commit the run was made from.
+mkdir -p "$B/report"
+{
+	cat "$out/summary.md"
+	echo "Measured on $(git -C "$TOP" rev-parse --short HEAD)."
+} >"$B/report/bench.md"
 cat "$out/summary.md"
 
 st=0

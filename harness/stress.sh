@@ -96,4 +96,25 @@ if grep -q 'stress-rate:' "$out"; then
 	echo "# iterations per second (test/scenario loop: iterations, seconds, rate):"
 	sed -n 's/^# stress-rate: /#   /p' "$out"
 fi
+# A full run leaves the snippet for docs/results.md (harness/report.sh).
+if [ $short = 0 ]; then
+	mkdir -p "$B/report"
+	{
+		echo "## Stress (zram, test_sysfs, CPU hotplug)"
+		echo
+		echo "Measured $(date -u +%Y-%m-%d) on $(git -C "$TOP" rev-parse --short HEAD) with" \
+			"\`KERNEL=$KERNEL ITERS=$ITERS SECS=$SECS SCENARIOS=$SCENARIOS harness/stress.sh\`" \
+			"($(sed -n 's/^subject=//p' "$B/kernels/$KERNEL/info")):"
+		echo
+		echo '```'
+		grep -E '^(not )?ok |passed, ' "$out"
+		echo '```'
+		echo
+		echo "Loop rates (iterations, seconds, per second):"
+		echo
+		echo '```'
+		sed -n 's/^# stress-rate: //p' "$out"
+		echo '```'
+	} >"$B/report/stress.md"
+fi
 exit "$rc"

@@ -27,9 +27,9 @@ usage: sweep.sh [options]
 
 A module fails on a hang, a kernel log report or an unload that does not
 succeed within 10 s; on the series kernels (not base) also when an rmmod
-fails at its first attempt. The table goes to build/report/sweep.md (with
-the date, commit and command) and is printed; each kernel's artefacts are
-under build/runs/. Exit status 0 only if no module failed on the series
+fails at its first attempt. The table goes to build/report/sweep.md
+(sweep-short.md for --short), with the date, commit and command, and is
+printed; each kernel's artefacts are under build/runs/. Exit status 0 only if no module failed on the series
 kernels; failures on base are reported, for triage, but do not fail.
 EOF
 }
@@ -130,7 +130,10 @@ done
 [ $dry = 1 ] && exit 0
 
 # The table: one row per module and kernel, from the "# sweep:" lines.
+# The short version (make check) keeps its own snippet, so that it never
+# replaces the table of a full sweep.
 out=$B/report/sweep.md
+[ "$cmdline" = --short ] && out=$B/report/sweep-short.md
 {
 	echo "## Driver sweep"
 	echo
