@@ -30,7 +30,7 @@ for c in $picks; do
 done
 tree=$(git -C "$SRC" write-tree)
 unset GIT_INDEX_FILE
-acommit=$(GIT_AUTHOR_DATE=$BASE_DATE GIT_COMMITTER_DATE=$BASE_DATE git -C "$SRC" commit-tree "$tree" -p "$BASE" \
+acommit=$(GIT_AUTHOR_DATE=$BASE_DATE GIT_COMMITTER_DATE=$BASE_DATE git -C "$SRC" commit-tree "$tree" -p "$BASE^{commit}" \
 	-m "lockdep A/B: the series without \"$LOCKDEP_SUBJECT\"")
 
 a=$(staged_kernel debug-nolockdep "$acommit" debug) || exit 1
