@@ -98,6 +98,7 @@ run_one() {
 		"$TOP/harness/run-tests.sh" "$name" sweep >"$STATE/sweep-$k.ktap" 2>&1
 	local rc=$?
 	sed -n 's/^# artefacts: //p' "$STATE/sweep-$k.ktap" >"$STATE/sweep-$k.art"
+	echo "$(date -u +%Y-%m-%d) $(git -C "$TOP" rev-parse --short HEAD) $n harness/sweep.sh $cmdline" >"$STATE/sweep-$k.meta"
 	# The cases of the run, named after the kernel; on base, where
 	# failures are for triage, as comments.
 	sed -n -E "s/^((not )?ok) [0-9]+ sweep: (.*)$/\1 - sweep on $k: \3/p" "$STATE/sweep-$k.ktap" |
@@ -137,7 +138,16 @@ out=$B/report/sweep.md
 {
 	echo "## Driver sweep"
 	echo
-	echo "Measured $(date -u +%Y-%m-%d) on $(git -C "$TOP" rev-parse --short HEAD) (series $(git -C "$SRC" rev-parse --short "$head")) with \`harness/sweep.sh $cmdline\`."
+	for k in $ran; do
+		cut -d' ' -f4- "$STATE/sweep-$k.meta"
+	done | sort -u | sed 's/^\(.*\)$/Command: `\1`./'
+	echo
+	echo "Per kernel, the date, the repository commit the run was made from, the cycles per module and the kernel's commit:"
+	echo
+	for k in $ran; do
+		read -r d c n cmd <"$STATE/sweep-$k.meta"
+		echo "- $k: $d, $c, $n cycles, kernel $(sed -n 's/^commit=//p' "$(cat "$STATE/sweep-$k.art")/info" | cut -c1-12) ($(sed -n 's/^config=//p' "$(cat "$STATE/sweep-$k.art")/info"))"
+	done
 	echo
 	echo "| module | subsystem | kernel | cycles | rmmod first attempt | EWOULDBLOCK/EBUSY | unload median | unbind (fail) | knob | writes | hangs | reports |"
 	echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
