@@ -37,7 +37,7 @@ EOF
 
 FIX_SUBJECT="kernfs: enter the owning module around file operations"
 cmdline="$*"
-kernels=base,series,debug cycles=100 bcycles=20 dcycles=20 modules= dry=0 table=0
+kernels=base,series,debug cycles=100 bcycles=20 dcycles=20 modules= dry=0 table=0 short=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--kernels) kernels=$2; shift ;;
@@ -45,7 +45,7 @@ while [ $# -gt 0 ]; do
 	--base-cycles) bcycles=$2; shift ;;
 	--debug-cycles) dcycles=$2; shift ;;
 	--modules) modules=$2; shift ;;
-	--short) kernels=series cycles=5 modules=brd,dummy,gpio_mockup ;;
+	--short) kernels=series cycles=5 modules=brd,dummy,gpio_mockup short=-short ;;
 	--dry-run) dry=1 ;;
 	--table) table=1 ;;
 	-h | --help) usage; exit 0 ;;
@@ -95,13 +95,13 @@ run_one() {
 	name=$(staged_kernel "$name" "$ref" "$cfg") || return 1
 	log "sweep on $name: $nmod modules x $n cycles (bound $tmo s)"
 	EXTRA_APPEND="${EXTRA_APPEND:+$EXTRA_APPEND }$env" BOOT_TIMEOUT=$tmo \
-		"$TOP/harness/run-tests.sh" "$name" sweep >"$STATE/sweep-$k.ktap" 2>&1
+		"$TOP/harness/run-tests.sh" "$name" sweep >"$STATE/sweep$short-$k.ktap" 2>&1
 	local rc=$?
-	sed -n 's/^# artefacts: //p' "$STATE/sweep-$k.ktap" >"$STATE/sweep-$k.art"
-	echo "$(date -u +%Y-%m-%d) $(git -C "$TOP" rev-parse --short HEAD) $n harness/sweep.sh $cmdline" >"$STATE/sweep-$k.meta"
+	sed -n 's/^# artefacts: //p' "$STATE/sweep$short-$k.ktap" >"$STATE/sweep$short-$k.art"
+	echo "$(date -u +%Y-%m-%d) $(git -C "$TOP" rev-parse --short HEAD) $n harness/sweep.sh $cmdline" >"$STATE/sweep$short-$k.meta"
 	# The cases of the run, named after the kernel; on base, where
 	# failures are for triage, as comments.
-	sed -n -E "s/^((not )?ok) [0-9]+ sweep: (.*)$/\1 - sweep on $k: \3/p" "$STATE/sweep-$k.ktap" |
+	sed -n -E "s/^((not )?ok) [0-9]+ sweep: (.*)$/\1 - sweep on $k: \3/p" "$STATE/sweep$short-$k.ktap" |
 		if [ "$k" = base ]; then sed 's/^/# /'; else cat; fi
 	return $rc
 }
@@ -110,7 +110,7 @@ mkdir -p "$STATE" "$B/report"
 fail=0 ran=
 if [ $table = 1 ]; then
 	for k in ${kernels//,/ }; do
-		[ -d "$(cat "$STATE/sweep-$k.art" 2>/dev/null)" ] && ran="$ran $k"
+		[ -d "$(cat "$STATE/sweep$short-$k.art" 2>/dev/null)" ] && ran="$ran $k"
 	done
 	[ -n "$ran" ] || die "no sweep run recorded for $kernels" "run harness/sweep.sh first"
 	kernels=
@@ -122,7 +122,7 @@ for k in ${kernels//,/ }; do
 	ran="$ran $k"
 	if [ $rc -ne 0 ]; then
 		if [ "$k" = base ]; then
-			log "failures on base are for triage: see $(cat "$STATE/sweep-$k.art")"
+			log "failures on base are for triage: see $(cat "$STATE/sweep$short-$k.art")"
 		else
 			fail=1
 		fi
@@ -139,20 +139,20 @@ out=$B/report/sweep.md
 	echo "## Driver sweep"
 	echo
 	for k in $ran; do
-		cut -d' ' -f4- "$STATE/sweep-$k.meta"
+		cut -d' ' -f4- "$STATE/sweep$short-$k.meta"
 	done | sort -u | sed 's/^\(.*\)$/Command: `\1`./'
 	echo
 	echo "Per kernel, the date, the repository commit the run was made from, the cycles per module and the kernel's commit:"
 	echo
 	for k in $ran; do
-		read -r d c n cmd <"$STATE/sweep-$k.meta"
-		echo "- $k: $d, $c, $n cycles, kernel $(sed -n 's/^commit=//p' "$(cat "$STATE/sweep-$k.art")/info" | cut -c1-12) ($(sed -n 's/^config=//p' "$(cat "$STATE/sweep-$k.art")/info"))"
+		read -r d c n cmd <"$STATE/sweep$short-$k.meta"
+		echo "- $k: $d, $c, $n cycles, kernel $(sed -n 's/^commit=//p' "$(cat "$STATE/sweep$short-$k.art")/info" | cut -c1-12) ($(sed -n 's/^config=//p' "$(cat "$STATE/sweep$short-$k.art")/info"))"
 	done
 	echo
 	echo "| module | subsystem | kernel | cycles | rmmod first attempt | EWOULDBLOCK/EBUSY | unload median | unbind (fail) | knob | writes | hangs | reports |"
 	echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
 	for k in $ran; do
-		art=$(cat "$STATE/sweep-$k.art")
+		art=$(cat "$STATE/sweep$short-$k.art")
 		tr -d '\r' <"$art"/boot*/ktap.log 2>/dev/null | sed -n 's/^# sweep: //p' | while read -r line; do
 			v_known=0
 			eval "$(echo "$line" | tr ' ' '\n' | sed -n 's/^\([a-z_]*\)=\([A-Za-z0-9_.-]*\)$/v_\1=\2/p')"
