@@ -15,6 +15,12 @@ STREE=$B/stree			# series worktree: apply-series.sh runs git am there
 PATCHES=$TOP/patches
 STATE=$B/state
 SRC_TARBALL=${SRC_TARBALL:-/usr/src/linux-source-6.12.tar.xz}
+# The one base the series is tested on: Debian's linux-source-6.12 at this
+# package version (bookworm-security keeps the older ones), whose "make
+# kernelversion" is BASE_VERSION. install-deps.sh installs exactly this
+# version; another one can be tried by setting BASE_PKG_VERSION (untested).
+BASE_PKG_VERSION=${BASE_PKG_VERSION:-6.12.117-1~deb12u1}
+BASE_VERSION=${BASE_PKG_VERSION%%-*}
 BASE_DATE="2024-11-17T00:00:00+0000"	# fixed, so the base commit id is reproducible
 
 export GIT_AUTHOR_NAME="$PROJECT_NAME" GIT_AUTHOR_EMAIL="$PROJECT_EMAIL"

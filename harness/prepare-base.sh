@@ -1,11 +1,15 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# Unpack Debian's linux-source-6.12 into build/linux, check that it is 6.12.y
-# and turn it into a git repo with one base commit, tagged base-<version>.
-# Idempotent: an existing base is only verified.
+# Unpack Debian's linux-source-6.12 into build/linux, check that it is the
+# version the series is tested on (BASE_VERSION, common.sh) and turn it into
+# a git repo with one base commit, tagged base-<version>. Idempotent: an
+# existing base is only verified.
 . "$(dirname "$0")/common.sh"
 
 if [ -n "$(base_tag)" ]; then
+	[ "$(base_tag)" = "base-$BASE_VERSION" ] ||
+		die "$SRC holds $(base_tag), but the series is tested on $BASE_VERSION" \
+			"run 'make clean' (the ccache stays) and start again"
 	echo "$(base_tag)"
 	exit 0
 fi
@@ -21,10 +25,9 @@ tar -C "$B/unpack" -xJf "$SRC_TARBALL" || die "cannot unpack $SRC_TARBALL" "rein
 set -- "$B"/unpack/*
 [ $# -eq 1 ] && [ -f "$1/Makefile" ] || die "unexpected layout in $SRC_TARBALL" "check the package"
 ver=$(make -s -C "$1" kernelversion)
-case "$ver" in
-6.12.[0-9]*) ;;
-*) die "source is Linux $ver, not 6.12.y" "install Debian's linux-source-6.12 or set SRC_TARBALL" ;;
-esac
+[ "$ver" = "$BASE_VERSION" ] ||
+	die "source is Linux $ver, but the series is tested on $BASE_VERSION" \
+		"run 'make deps' (installs linux-source-6.12=$BASE_PKG_VERSION), or set SRC_TARBALL"
 mv "$1" "$SRC" && rmdir "$B/unpack"
 
 pkgver=$(dpkg-query -W -f='${Version}' linux-source-6.12 2>/dev/null || echo unknown)

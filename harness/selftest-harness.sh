@@ -43,17 +43,22 @@ fake_source() {
 
 echo "TAP version 13"
 
-expect "a source that is not 6.12.y is refused" "source is Linux 6.13.2, not 6.12.y" \
-	env B="$tmp/b1" SRC_TARBALL="$(fake_source 6.13.2)" "$H/prepare-base.sh"
+expect "a source other than the tested version is refused" \
+	"source is Linux 6.12.999, but the series is tested on $BASE_VERSION" \
+	env B="$tmp/b1" SRC_TARBALL="$(fake_source 6.12.999)" "$H/prepare-base.sh"
+
+env B="$tmp/b5" BASE_PKG_VERSION=6.12.999-1 SRC_TARBALL="$(fake_source 6.12.999)" "$H/prepare-base.sh" >/dev/null 2>&1
+expect "a base tree of another version is refused" "holds base-6.12.999, but the series is tested on $BASE_VERSION" \
+	env B="$tmp/b5" "$H/prepare-base.sh"
 
 expect "a missing source tarball is named" "kernel source .*/nonexistent.tar.xz not found" \
 	env B="$tmp/b2" SRC_TARBALL=/nonexistent.tar.xz "$H/prepare-base.sh"
 
 expect "too little disk is caught before building" "only [0-9]+ GB free under .*, need 999999 GB" \
-	env B="$tmp/b3" HARNESS_MIN_GB=999999 SRC_TARBALL="$(fake_source 6.12.999)" "$H/prepare-base.sh"
+	env B="$tmp/b3" HARNESS_MIN_GB=999999 SRC_TARBALL="$(fake_source "$BASE_VERSION")" "$H/prepare-base.sh"
 
 # A patch that does not apply names the patch and the file.
-env B="$tmp/b4" SRC_TARBALL="$(fake_source 6.12.999)" "$H/prepare-base.sh" >/dev/null 2>&1
+env B="$tmp/b4" SRC_TARBALL="$(fake_source "$BASE_VERSION")" "$H/prepare-base.sh" >/dev/null 2>&1
 mkdir -p "$tmp/p"
 cat >"$tmp/p/0001-corrupt.patch" <<'PATCH'
 From 0000000000000000000000000000000000000000 Mon Sep 17 00:00:00 2001
@@ -74,7 +79,7 @@ diff --git a/README b/README
 PATCH
 echo 0001-corrupt.patch >"$tmp/p/series"
 expect "a patch that does not apply is named, with its file" \
-	"patch 0001-corrupt.patch \(corrupt\) does not apply on base-6.12.999 at README" \
+	"patch 0001-corrupt.patch \(corrupt\) does not apply on base-$BASE_VERSION at README" \
 	env B="$tmp/b4" "$H/apply-series.sh" "$tmp/p"
 echo 0002-missing.patch >>"$tmp/p/series"
 expect "a series entry without a file is named" "lists 0002-missing.patch, which does not exist" \
