@@ -80,6 +80,9 @@ run_one() {
 	esac
 	local env="harness.env.SWEEP_CYCLES=$n${modules:+ harness.env.SWEEP_MODULES=$modules}"
 	[ "$k" = base ] || env="$env harness.env.SWEEP_FIRST=1"
+	# KASAN and lockdep make single steps (a modprobe, one pass over the
+	# files) several times slower: a longer no-progress bound.
+	[ "$k" = debug ] && env="$env harness.env.STRESS_STALL_S=60"
 	# A cycle takes about 1 s on the test kernel and 5 s on the debug
 	# kernel under TCG; the bound leaves three times that.
 	local per=3
