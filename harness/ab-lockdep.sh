@@ -13,25 +13,10 @@ EXCEPTION_SUBJECT=${EXCEPTION_SUBJECT:-"kernfs: do not tell lockdep about drains
 series_commit "$LOCKDEP_SUBJECT" >/dev/null || exit 1
 head=$(git -C "$SRC" rev-parse harness/series)
 
-# A: every other patch of the series, applied to the base in a private
-# index (no worktree: no tree another step reads is moved) and committed
-# as one commit with a fixed date, so that a re-run gives the same commit
-# and rebuilds nothing. The module exit exception, where the series has it
-# as a patch of its own, goes too: it only refines the lockdep patch.
-picks=$(git -C "$SRC" log --reverse --format='%H %s' "$BASE..$head" |
-	awk -v a="$LOCKDEP_SUBJECT" -v b="$EXCEPTION_SUBJECT" '{ s = substr($0, 42) } s != a && s != b { print $1 }')
-: >"$STATE/ab-lockdep-pick.log"
-export GIT_INDEX_FILE=$STATE/ab-lockdep.index
-git -C "$SRC" read-tree "$BASE" || die "cannot read $BASE into $GIT_INDEX_FILE" "rm $GIT_INDEX_FILE and retry"
-for c in $picks; do
-	git -C "$SRC" diff-tree -p --binary "$c^" "$c" | git -C "$SRC" apply --cached 2>>"$STATE/ab-lockdep-pick.log" ||
-		die "the series does not apply without '$LOCKDEP_SUBJECT' (at $(git -C "$SRC" log -1 --format=%s "$c"))" \
-			"see $STATE/ab-lockdep-pick.log"
-done
-tree=$(git -C "$SRC" write-tree)
-unset GIT_INDEX_FILE
-acommit=$(GIT_AUTHOR_DATE=$BASE_DATE GIT_COMMITTER_DATE=$BASE_DATE git -C "$SRC" commit-tree "$tree" -p "$BASE^{commit}" \
-	-m "lockdep A/B: the series without \"$LOCKDEP_SUBJECT\"")
+# A: every other patch of the series. The module exit exception, where
+# the series has it as a patch of its own, goes too: it only refines the
+# lockdep patch.
+acommit=$(series_without ab-lockdep "$LOCKDEP_SUBJECT" "$EXCEPTION_SUBJECT") || exit 1
 
 a=$(staged_kernel debug-nolockdep "$acommit" debug) || exit 1
 b=$(staged_kernel debug "$head" debug) || exit 1

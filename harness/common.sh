@@ -112,3 +112,30 @@ staged_kernel() {
 		echo "$1"
 	fi
 }
+
+# series_without NAME SUBJECT...: a commit of the series (harness/series)
+# without the patches of the given subjects: the other patches applied to
+# the base in a private index ($STATE/NAME.index; no worktree, so no tree
+# another step reads moves) and committed as one commit with a fixed
+# date, so that a re-run gives the same commit and rebuilds nothing.
+series_without() {
+	local name=$1 head picks c tree
+	shift
+	head=$("$TOP/harness/apply-series.sh") || exit 1
+	picks=$(git -C "$SRC" log --reverse --format='%H %s' "$BASE..$head" | awk -v drop="$(printf '%s\n' "$@")" '
+		BEGIN { n = split(drop, d, "\n"); for (i = 1; i <= n; i++) if (d[i] != "") skip[d[i]] = 1 }
+		!(substr($0, 42) in skip) { print $1 }')
+	mkdir -p "$STATE"
+	: >"$STATE/$name-pick.log"
+	GIT_INDEX_FILE=$STATE/$name.index git -C "$SRC" read-tree "$BASE" ||
+		die "cannot read $BASE into $STATE/$name.index" "rm $STATE/$name.index and retry"
+	for c in $picks; do
+		git -C "$SRC" diff-tree -p --binary "$c^" "$c" |
+			GIT_INDEX_FILE=$STATE/$name.index git -C "$SRC" apply --cached 2>>"$STATE/$name-pick.log" ||
+			die "the series does not apply without the patches dropped (at $(git -C "$SRC" log -1 --format=%s "$c"))" \
+				"see $STATE/$name-pick.log"
+	done
+	tree=$(GIT_INDEX_FILE=$STATE/$name.index git -C "$SRC" write-tree) || exit 1
+	GIT_AUTHOR_DATE=$BASE_DATE GIT_COMMITTER_DATE=$BASE_DATE git -C "$SRC" commit-tree "$tree" -p "$BASE^{commit}" \
+		-m "the series without: $*"
+}
