@@ -2,7 +2,7 @@
 # The two commands a newcomer needs are "make run" and "make check"; the
 # rest are the steps they are made of. See README.md.
 
-.PHONY: help run check shell stress bench sweep report deps base worktree export clean distclean
+.PHONY: help run check shell stress bench sweep lockdep-real check-fresh report deps base worktree export clean distclean
 
 run:
 	@harness/run.sh $(TESTS)
@@ -23,6 +23,17 @@ bench:
 # make sweep [ARGS="--cycles 20 --kernels series"] (harness/sweep.sh --help).
 sweep:
 	@harness/sweep.sh $(ARGS)
+
+# Lockdep on a real configuration's debug kernel, with and without the
+# lockdep patch: make lockdep-real [ARGS="--scenarios cpu,pci"]
+# (harness/lockdep-real.sh --help).
+lockdep-real:
+	@harness/lockdep-real.sh $(ARGS)
+
+# The README's commands in a debootstrapped minimal Debian 12:
+# make check-fresh [ARGS=--check] (harness/check-fresh.sh --help).
+check-fresh:
+	@harness/check-fresh.sh $(ARGS)
 
 # An interactive shell in a staged kernel: make shell [KERNEL=series]
 # (harness/shell.sh --help).
@@ -59,6 +70,11 @@ help:
 	@echo "                          zram, test_sysfs and CPU hotplug stress in one boot"
 	@echo "make sweep [ARGS=...]     real drivers under sysfs load (harness/sweep.sh --help)"
 	@echo "make bench                cost per sysfs operation, base against series"
+	@echo "make lockdep-real [ARGS=...]"
+	@echo "                          lockdep on a defconfig debug kernel, with and without"
+	@echo "                          the lockdep patch (harness/lockdep-real.sh --help)"
+	@echo "make check-fresh [ARGS=--check]"
+	@echo "                          make run (and make check) in a fresh minimal Debian 12"
 	@echo "make report               docs/results.md from the runs' result snippets"
 	@echo "make shell [KERNEL=name]  a shell on the console of a staged kernel"
 	@echo "make deps | base | worktree | export [AUTHOR=...]"

@@ -12,6 +12,11 @@
 # meaningful (it is 0 after a panic too): judge runs by ktap.log.
 # QEMU_EXTRA adds QEMU arguments (split on blanks). With "-icount ..." in it
 # the guest runs under single-threaded TCG, which icount requires.
+# GUEST_MEM is QEMU's -m (default 1024). With MONITOR_RELAY=1 the guest can
+# drive QEMU's monitor: each "# harness: monitor CMD" line a guest program
+# prints is passed to the monitor as CMD (device_add, device_del, ...); the
+# monitor's answers go to ARTDIR/monitor.log. The guest waits for the
+# effect itself, with a bound.
 . "$(dirname "$0")/common.sh"
 
 [ $# -ge 3 ] || die "usage: boot-guest.sh NAME TESTS ARTDIR [TIMEOUT_S] [CPUS]" "see harness/boot-guest.sh"
@@ -28,15 +33,41 @@ esac
 case " $QEMU_EXTRA " in
 *" -icount "*) accel_opts="-accel tcg,thread=single" ;;
 esac
-cmd=(qemu-system-x86_64 $accel_opts -m 1024 -smp "$cpus" -display none -monitor none -no-reboot
+monitor=none
+if [ "${MONITOR_RELAY:-0}" = 1 ]; then
+	rm -f "$art/monitor.in" "$art/monitor.out"
+	mkfifo "$art/monitor.in" "$art/monitor.out" || die "cannot create the monitor FIFOs in $art" "check $art"
+	monitor=pipe:$art/monitor
+fi
+cmd=(qemu-system-x86_64 $accel_opts -m "${GUEST_MEM:-1024}" -smp "$cpus" -display none -monitor "$monitor" -no-reboot
 	-serial "file:$art/console.log" -serial "file:$art/ktap.log"
 	-kernel "$K/bzImage" -initrd "$K/initramfs.cpio.gz" $QEMU_EXTRA
 	-append "console=ttyS0 panic=-1 reboot=t loglevel=7 harness.tests=$tests harness.timeout=${GUEST_TEST_TIMEOUT:-$tmo} $EXTRA_APPEND")
 printf '%q ' timeout -k 5 "$tmo" "${cmd[@]}" >"$art/cmd"
 echo >>"$art/cmd"
 start=$(date +%s.%N)
-timeout -k 5 "$tmo" "${cmd[@]}" </dev/null >"$art/qemu.log" 2>&1
-rc=$?
+if [ "$monitor" = none ]; then
+	timeout -k 5 "$tmo" "${cmd[@]}" </dev/null >"$art/qemu.log" 2>&1
+	rc=$?
+else
+	: >"$art/ktap.log"
+	timeout -k 5 "$tmo" "${cmd[@]}" </dev/null >"$art/qemu.log" 2>&1 &
+	qpid=$!
+	# QEMU opens both FIFOs read-write, so neither side blocks on open;
+	# the answers are drained so that QEMU never blocks on a full pipe.
+	cat "$art/monitor.out" >"$art/monitor.log" &
+	drain=$!
+	tail -n +1 --pid=$qpid -F "$art/ktap.log" 2>/dev/null | tr -d '\r' |
+		sed -u -n 's/^# harness: monitor //p' | while read -r mcmd; do
+		echo "$(date +%T) $mcmd" >>"$art/monitor.sent"
+		echo "$mcmd" >"$art/monitor.in"
+	done &
+	relay=$!
+	wait $qpid
+	rc=$?
+	kill $drain $relay 2>/dev/null
+	wait $drain $relay 2>/dev/null
+fi
 end=$(date +%s.%N)
 echo "$(echo "$end - $start" | bc)" >"$art/boot-seconds"
 if [ $rc -eq 124 ] || [ $rc -eq 137 ]; then

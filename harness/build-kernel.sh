@@ -5,10 +5,12 @@
 #   build-kernel.sh REF CONFIG NAME
 #
 # REF     a commit of build/linux (base tag, a series prefix, ...)
-# CONFIG  "test" (base fragment + selftest configs) or "debug" (test plus
-#         kernel/configs/debug.config and config/debug.config), optionally
-#         followed by "+VARIANT" for each extra fragment config/VARIANT.config
-#         to merge last ("test+drivers", "debug+drivers")
+# CONFIG  "test" (tinyconfig + base fragment + selftest configs), "debug"
+#         (test plus kernel/configs/debug.config and config/debug.config) or
+#         "real" (x86_64_defconfig + kvm_guest.config + debug.config, a
+#         real configuration's debug kernel), optionally followed by
+#         "+VARIANT" for each extra fragment config/VARIANT.config to merge
+#         last ("test+drivers", "real+hotplug+drivers")
 # NAME    where the result goes: build/kernels/NAME/{bzImage,vmlinux,
 #         System.map,.config,mods/,kselftest/,ktap_helpers.sh,
 #         decode_stacktrace.sh,info}; with STAGE=0 the kernel is only built
@@ -37,16 +39,22 @@ O=$B/out/$cfg
 K=$B/kernels/$name
 mkdir -p "$O" "$STATE"
 
-frags="$TOP/config/base.config $TOP/config/series.config"
+start=tinyconfig
+frags="$TOP/config/base.config"
+case ${cfg%%+*} in
+test | debug) ;;
+real)
+	start=x86_64_defconfig
+	frags="$KTREE/kernel/configs/kvm_guest.config $KTREE/kernel/configs/debug.config"
+	;;
+*) die "unknown CONFIG '$cfg'" "use test, debug or real, with +VARIANT suffixes" ;;
+esac
+frags="$frags $TOP/config/series.config"
 for t in $SELFTESTS; do
 	f=$KTREE/tools/testing/selftests/$t/config
 	[ -f "$f" ] && frags="$frags $f"
 done
-case ${cfg%%+*} in
-test) ;;
-debug) frags="$frags $KTREE/kernel/configs/debug.config $TOP/config/debug.config" ;;
-*) die "unknown CONFIG '$cfg'" "use test or debug, with +VARIANT suffixes" ;;
-esac
+[ "${cfg%%+*}" = debug ] && frags="$frags $KTREE/kernel/configs/debug.config $TOP/config/debug.config"
 variants=${cfg#"${cfg%%+*}"}
 for v in ${variants//+/ }; do
 	[ -f "$TOP/config/$v.config" ] || die "unknown config variant '$v'" "add config/$v.config or drop +$v"
@@ -54,10 +62,10 @@ for v in ${variants//+/ }; do
 done
 
 # Regenerate .config only when the fragments or the tree changed.
-key=$( (echo "$commit"; cat $frags) | sha256sum | cut -c1-16)
+key=$( (echo "$commit $start"; cat $frags) | sha256sum | cut -c1-16)
 if [ "$(cat "$STATE/config-$cfg" 2>/dev/null)" != "$key" ] || [ ! -f "$O/.config" ]; then
 	log "configuring $cfg for $ref"
-	make -s -C "$KTREE" O="$O" tinyconfig >/dev/null || die "make tinyconfig failed" "see $O"
+	make -s -C "$KTREE" O="$O" $start >/dev/null || die "make $start failed" "see $O"
 	"$KTREE/scripts/kconfig/merge_config.sh" -m -O "$O" "$O/.config" $frags >"$O/merge.log" 2>&1 ||
 		die "merge_config.sh failed" "see $O/merge.log"
 	make -s -C "$KTREE" O="$O" olddefconfig >/dev/null || die "make olddefconfig failed" "see $O"
