@@ -57,8 +57,9 @@ else
 	# the answers are drained so that QEMU never blocks on a full pipe.
 	cat "$art/monitor.out" >"$art/monitor.log" &
 	drain=$!
-	tail -n +1 --pid=$qpid -F "$art/ktap.log" 2>/dev/null | tr -d '\r' |
-		sed -u -n 's/^# harness: monitor //p' | while read -r mcmd; do
+	# sed -u: no buffering between the guest's line and the monitor.
+	tail -n +1 --pid=$qpid -F "$art/ktap.log" 2>/dev/null |
+		sed -u -n -e 's/\r$//' -e 's/^# harness: monitor //p' | while read -r mcmd; do
 		echo "$(date +%T) $mcmd" >>"$art/monitor.sent"
 		echo "$mcmd" >"$art/monitor.in"
 	done &

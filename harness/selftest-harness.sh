@@ -163,6 +163,17 @@ if [ -n "$1" ]; then
 		fail=1
 	fi
 
+	# The monitor relay: a guest's request reaches QEMU's monitor.
+	n=$((n + 1))
+	MONITOR_RELAY=1 "$H/boot-guest.sh" "$1" monitor "$tmp/mon" 60 1 >/dev/null 2>&1
+	if grep -q 'VM status: running' "$tmp/mon/monitor.log" 2>/dev/null; then
+		echo "ok $n the monitor relay passes a guest's request to QEMU's monitor"
+	else
+		sed 's/^/# monitor.log: /' "$tmp/mon/monitor.log" 2>/dev/null | head -n 5
+		echo "not ok $n the monitor relay passes a guest's request to QEMU's monitor"
+		fail=1
+	fi
+
 	# The interactive shell, driven as a user would, in a detached tmux.
 	n=$((n + 1))
 	s=selftest-shell-$$
