@@ -20,7 +20,7 @@ EOF
 }
 . "$(dirname "$0")/common.sh"
 
-ORDER="check sweep ab-deadlock ab-lockdep bench stress sweep-short earlier"
+ORDER="check check-cold sweep ab-deadlock ab-lockdep bench stress sweep-short earlier"
 check=0
 case ${1:-} in
 '') ;;
