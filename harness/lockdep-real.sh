@@ -68,13 +68,14 @@ require_base
 mkdir -p "$STATE" "$B/report"
 
 # The devices the pci and memory scenarios unplug: a virtio disk and a
-# virtio NIC on fixed slots of bus 0, and the memory backend of the
-# pc-dimm that the guest has the monitor add and remove.
+# virtio NIC on fixed slots of bus 0, and the memory backends of the three
+# pc-dimms that the guest has the monitor add and remove.
 img=$STATE/lockdep-real.img
 devices="-blockdev driver=file,filename=$img,node-name=lrdisk
 -device virtio-blk-pci,id=lrblk,drive=lrdisk,bus=pci.0,addr=0x5
 -netdev user,id=lrnetdev -device virtio-net-pci,id=lrnet,netdev=lrnetdev,bus=pci.0,addr=0x6
--object memory-backend-ram,id=lrmem,size=256M"
+-object memory-backend-ram,id=lrmem1,size=256M -object memory-backend-ram,id=lrmem2,size=256M
+-object memory-backend-ram,id=lrmem3,size=256M"
 # A bound per scenario, in seconds (TCG, KASAN and lockdep).
 bound() {
 	case $1 in
@@ -104,13 +105,13 @@ run_kernel() {
 		tmo=$(bound "$s")
 		local env="harness.env.LOCKDEP_REAL=$s harness.env.LOCKDEP_REAL_ROUNDS=$rounds memhp_default_state=online_movable"
 		if [ $dry = 1 ]; then
-			echo "MONITOR_RELAY=1 GUEST_MEM=2048,slots=2,maxmem=4G QEMU_EXTRA='$(echo $devices)'" \
+			echo "MONITOR_RELAY=1 GUEST_MEM=2048,slots=4,maxmem=4G QEMU_EXTRA='$(echo $devices)'" \
 				"EXTRA_APPEND='$env' BOOT_TIMEOUT=$tmo harness/run-tests.sh $name lockdep_real 4"
 			continue
 		fi
 		[ -f "$img" ] || truncate -s 64M "$img"
 		log "lockdep on $name: scenario $s (bound $tmo s)"
-		MONITOR_RELAY=1 GUEST_MEM=2048,slots=2,maxmem=4G QEMU_EXTRA="$(echo $devices)" \
+		MONITOR_RELAY=1 GUEST_MEM=2048,slots=4,maxmem=4G QEMU_EXTRA="$(echo $devices)" \
 			EXTRA_APPEND="${EXTRA_APPEND:+$EXTRA_APPEND }$env" BOOT_TIMEOUT=$tmo \
 			"$TOP/harness/run-tests.sh" "$name" lockdep_real 4 >"$STATE/lockdep-real-$k-$s.ktap" 2>&1
 		art=$(sed -n 's/^# artefacts: //p' "$STATE/lockdep-real-$k-$s.ktap")
