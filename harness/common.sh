@@ -121,6 +121,7 @@ staged_kernel() {
 series_without() {
 	local name=$1 head picks c tree
 	shift
+	require_base
 	head=$("$TOP/harness/apply-series.sh") || exit 1
 	picks=$(git -C "$SRC" log --reverse --format='%H %s' "$BASE..$head" | awk -v drop="$(printf '%s\n' "$@")" '
 		BEGIN { n = split(drop, d, "\n"); for (i = 1; i <= n; i++) if (d[i] != "") skip[d[i]] = 1 }
