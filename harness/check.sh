@@ -28,7 +28,7 @@ steps=$B/state/check-steps.md
 mkdir -p "$B/state" "$B/report"
 : >"$log"
 : >"$steps"
-pass=0 fail=0 skip=0 xfail=0 n=0
+pass=0 fail=0 skip=0 xfail=0 xpass=0 n=0
 
 # tally: renumber the "ok"/"not ok" lines of a step's output, count them.
 tally() {
@@ -40,6 +40,7 @@ tally() {
 			d=$(echo "$line" | sed -E 's/^(not )?ok [0-9-]+ ?(- )?//')
 			if [[ $line == "not ok"* ]]; then
 				fail=$((fail + 1))
+				[[ $d == *"# XPASS"* ]] && xpass=$((xpass + 1))
 				echo "not ok $n $d"
 			else
 				case $d in
@@ -50,7 +51,7 @@ tally() {
 				echo "ok $n $d"
 			fi
 			;;
-		"TAP version"* | 1..* | *" passed, "*" failed"* | "# "*" expected failure(s) (XFAIL)"*) ;;
+		"TAP version"* | 1..* | *" passed, "*" failed"* | "# "*" expected failure(s) (XFAIL)"* | "# Totals: "*) ;;
 		"#"*) echo "$line" ;;
 		*) echo "# $line" ;;
 		esac
@@ -123,5 +124,8 @@ echo "# make check took $(($(date +%s) - start)) s; log: $log"
 } >"$B/report/check.md"
 echo "1..$n"
 [ $xfail -eq 0 ] || echo "# $xfail expected failure(s) (XFAIL), not counted as passed"
+# As in kselftest, an XPASS is its own count in the totals and a failure
+# on the last line.
+echo "# Totals: pass:$pass fail:$((fail - xpass)) xfail:$xfail xpass:$xpass skip:$skip error:0"
 echo "$pass passed, $fail failed$([ $skip -gt 0 ] && echo ", $skip skipped")"
 [ $fail -eq 0 ]

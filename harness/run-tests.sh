@@ -8,8 +8,9 @@
 # guest unusable (it bails out, prints "# harness: reboot-needed", or the
 # guest dies or times out), the remaining programs run in a fresh boot.
 # Artefacts go to build/runs/<time>-NAME/ (.config, info, cmd, console and
-# KTAP logs per boot, decoded traces, results.ktap, and results.tsv with one
-# row per case). Exit status 0 only if nothing failed.
+# KTAP logs per boot, decoded traces, results.tsv with one row per case
+# (parse-results.sh), and results.ktap printed from it). Exit status 0 only
+# if nothing failed.
 . "$(dirname "$0")/common.sh"
 
 [ $# -ge 2 ] || die "usage: run-tests.sh NAME TESTS [CPUS]" "see harness/run-tests.sh"
@@ -52,7 +53,5 @@ if grep -qE 'Call Trace:|RIP:' "${dirs[@]/%//console.log}" 2>/dev/null; then
 	echo "# decoded traces: $art/boot*/console.decoded.log"
 fi
 echo "# artefacts: $art"
-"$TOP/harness/parse-results.sh" -e "$tests" "${dirs[@]}" | tee "$art/results.ktap"
-rc=${PIPESTATUS[0]}
-"$TOP/harness/results-tsv.sh" "$art"
-exit "$rc"
+"$TOP/harness/parse-results.sh" -e "$tests" -o "$art/results.tsv" "${dirs[@]}" | tee "$art/results.ktap"
+exit "${PIPESTATUS[0]}"

@@ -140,12 +140,23 @@ mkdir -p "$tmp/r4"
 : >"$tmp/r4/console.log"
 printf '%s\n' "# harness: begin t1" "TAP version 13" "1..3" "ok 1 a" \
 	"ok 2 b # XFAIL known" "ok 3 c # XPASS known" "# harness: end t1 rc=1" >"$tmp/r4/ktap.log"
-r4=$("$H/parse-results.sh" "$tmp/r4" | tail -n 2 | tr '\n' '|')
-if [ "$r4" = "# 1 expected failure(s) (XFAIL), not counted as passed|1 passed, 1 failed|" ]; then
+r4=$("$H/parse-results.sh" -o "$tmp/r4.tsv" "$tmp/r4" | tail -n 3 | tr '\n' '|')
+if [ "$r4" = "# 1 expected failure(s) (XFAIL), not counted as passed|# Totals: pass:1 fail:0 xfail:1 xpass:1 skip:0 error:0|1 passed, 1 failed|" ]; then
 	echo "ok $n an XFAIL is not counted as passed, an XPASS fails"
 else
 	echo "# got '$r4'"
 	echo "not ok $n an XFAIL is not counted as passed, an XPASS fails"
+	fail=1
+fi
+n=$((n + 1))
+# The rows are the one parse: each case with its status, and the KTAP
+# printed from them says the same.
+r5=$(awk -F'\t' '$1 == "case" { printf "%s/%s/%s|", $3, $4, $5 }' "$tmp/r4.tsv")
+if [ "$r5" = "a/pass/|b/xfail/ # XFAIL known|c/xpass/ # XPASS known|" ]; then
+	echo "ok $n the parse's rows give each case its status"
+else
+	echo "# got '$r5'"
+	echo "not ok $n the parse's rows give each case its status"
 	fail=1
 fi
 
