@@ -131,16 +131,9 @@ st_init() {
 	) >>"$W/kmsg" 2>/dev/null </dev/null &
 	ST_KMSG_PID=$!
 	st_now
-	ST_MARK="stress-lib: start $1 $$ $NOW_CS"
-	echo "$ST_MARK" >/dev/kmsg
 	# The log records after this sequence number belong to the test.
-	ST_SEQ=
-	_st_t=0
-	while [ -z "$ST_SEQ" ] && [ $_st_t -lt 100 ]; do
-		ST_SEQ=$(grep -F "$ST_MARK" "$W/kmsg" 2>/dev/null | head -n 1 | cut -d, -f2)
-		[ -n "$ST_SEQ" ] || sleep 0.1
-		_st_t=$((_st_t + 1))
-	done
+	st_mark "stress-lib: start $1 $$ $NOW_CS"
+	ST_SEQ=$MARK_SEQ
 	if [ -z "$ST_SEQ" ]; then
 		st_msg "kernel log collector did not see the start marker; checking the whole log"
 		ST_SEQ=0
@@ -152,6 +145,20 @@ st_init() {
 		# Forget what leaked before the test.
 		st_bounded 300 sh -c 'echo scan >/sys/kernel/debug/kmemleak; echo clear >/sys/kernel/debug/kmemleak'
 	fi
+}
+
+# st_mark TEXT: write TEXT to the kernel log and set MARK_SEQ to the
+# sequence number of its record, once the collector of st_init has it
+# (empty if it does not within 10 s).
+st_mark() {
+	echo "$1" >/dev/kmsg
+	MARK_SEQ=
+	_st_t=0
+	while [ -z "$MARK_SEQ" ] && [ $_st_t -lt 100 ]; do
+		MARK_SEQ=$(grep -F "$1" "$W/kmsg" 2>/dev/null | tail -n 1 | cut -d, -f2)
+		[ -n "$MARK_SEQ" ] || sleep 0.1
+		_st_t=$((_st_t + 1))
+	done
 }
 
 st_fini() {
@@ -693,6 +700,19 @@ zs_check_mm() {
 
 # Kernel log ------------------------------------------------------------
 
+# st_log_bad FROM: the bad lines of the kernel log after sequence number
+# FROM, each once, in $W/bad (after a second, for the collector to catch
+# up).
+st_log_bad() {
+	sleep 1
+	awk -F';' -v seq="$1" -v pat="$ST_BAD_LOG" '
+		/^ / { next }
+		{ split($1, h, ","); if (h[2] + 0 <= seq + 0) next }
+		{ msg = substr($0, index($0, ";") + 1) }
+		msg ~ pat && !(msg in seen) { seen[msg] = 1; print msg }
+	' "$W/kmsg" >"$W/bad"
+}
+
 # st_log_check: 0 if the kernel log since st_init has no bad line. The
 # bad lines go to $W/bad.
 st_log_check() {
@@ -703,13 +723,7 @@ st_log_check() {
 		st_bounded 300 sh -c 'echo scan >/sys/kernel/debug/kmemleak'
 		cat /sys/kernel/debug/kmemleak >"$W/kmemleak" 2>/dev/null
 	fi
-	sleep 1
-	awk -F';' -v seq="$ST_SEQ" -v pat="$ST_BAD_LOG" '
-		/^ / { next }
-		{ split($1, h, ","); if (h[2] + 0 <= seq + 0) next }
-		{ msg = substr($0, index($0, ";") + 1) }
-		msg ~ pat && !(msg in seen) { seen[msg] = 1; print msg }
-	' "$W/kmsg" >"$W/bad"
+	st_log_bad "$ST_SEQ"
 	if [ -s "$W/kmemleak" ]; then
 		echo "kmemleak: $(grep -c '^unreferenced object' "$W/kmemleak") unreferenced object(s):" >>"$W/bad"
 		head -n 40 "$W/kmemleak" >>"$W/bad"
