@@ -100,7 +100,7 @@ step "bisect build, sparse, W=1" "$H/check-bisect.sh"
 step "full series kernel staged" "$H/build-kernel.sh" harness/series test series
 step "harness self-tests" "$H/selftest-harness.sh" series
 step "guest tests on the full series" "$H/run-tests.sh" series "${TESTS:-smoke,kunit,sysfs,zram_params}"
-step "A/B: deadlocks without the fix, none with it" "$H/ab-deadlock.sh"
+step "A/B: deadlocks without the fix, none with it" "$H/ab.sh" deadlock
 step "coccinelle: the script finds the test_sysfs deadlocks" "$H/check-cocci.sh"
 step "allmodconfig builds of the touched code" "$H/check-allmod.sh"
 step "debug kernel staged" "$H/build-kernel.sh" harness/series debug debug
@@ -108,7 +108,7 @@ step "guest tests on the debug kernel" "$H/run-tests.sh" debug \
 	"${DEBUG_TESTS:-smoke,kunit,sysfs,test_sysfs_lockdep,zram_params,zram_algorithm_params}"
 step "short stress on the fixed kernel (zram, test_sysfs, CPU hotplug)" env KERNEL=series "$H/stress.sh" --short
 step "short driver sweep on the full series" "$H/sweep.sh" --short
-step "lockdep A/B: reported without a race on unbind, quiet on module exit" "$H/ab-lockdep.sh"
+step "lockdep A/B: reported without a race on unbind, quiet on module exit" "$H/ab.sh" lockdep
 echo "# make check took $(($(date +%s) - start)) s; log: $log"
 # The snippet for docs/results.md (harness/report.sh).
 {

@@ -32,6 +32,15 @@ CACHE=${SYSFS_MODPIN_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/sysfs-modpin}
 export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache}
 export LC_ALL=C
 
+# The A/B checks (harness/ab.sh): ab_names lists them, ab_val NAME KEY
+# prints the values of the first line NAME KEY (tab-separated).
+AB_DATA=$TOP/harness/ab.tsv
+ab_names() { awk -F'\t' '!/^#/ && $2 == "title" { print $1 }' "$AB_DATA"; }
+ab_val() {
+	awk -F'\t' -v n="$1" -v k="$2" '$1 == n && $2 == k {
+		sub(/^[^\t]*\t[^\t]*\t?/, ""); print; exit }' "$AB_DATA"
+}
+
 # die "cause" "fix": one line, naming what went wrong and what to do.
 die() {
 	echo "error: $1${2:+ -- fix: $2}" >&2

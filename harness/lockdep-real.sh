@@ -9,9 +9,10 @@ usage: lockdep-real.sh [options]
 Builds the debug kernel of a real configuration (CONFIG $CFG:
 x86_64_defconfig + kvm_guest.config + kernel/configs/debug.config + the
 series' options + config/hotplug.config + config/drivers.config) twice:
-"without" is the series without "$LOCKDEP_SUBJECT"
-and "$EXCEPTION_SUBJECT", "with" is the whole
-series. Boots each once per scenario (guest/tests/lockdep_real), so that
+"without" is kernel A of the lockdep A/B of harness/ab.tsv, the series
+without:$(printf '\n  "%s"' "${WITHOUT[@]}")
+"with" is the whole series. Boots each once per scenario
+(guest/tests/lockdep_real), so that
 the first lockdep report of a scenario, after which lockdep checks
 nothing, does not hide the next scenario's, and counts the lockdep
 reports and the other console reports of each boot.
@@ -33,8 +34,13 @@ EOF
 . "$(dirname "$0")/common.sh"
 
 CFG=real+hotplug+drivers
-LOCKDEP_SUBJECT="kernfs: tell lockdep about the drain of every activated node"
-EXCEPTION_SUBJECT="kernfs: do not tell lockdep about drains that module exit made safe"
+# "without": the patches that kernel A of the lockdep A/B leaves out.
+IFS=$'\t' read -ra WITHOUT <<<"$(ab_val lockdep a)"
+[ "${WITHOUT[0]}" = without ] && [ ${#WITHOUT[@]} -ge 2 ] ||
+	die "harness/ab.tsv: line 'lockdep a' is not 'without SUBJECT...'" "fix harness/ab.tsv"
+WITHOUT=("${WITHOUT[@]:1}")
+WITHOUT_DESC=$(printf '"%s" and ' "${WITHOUT[@]}")
+WITHOUT_DESC=${WITHOUT_DESC% and }
 ALL=boot,cpu,pci,memory,modules
 # The header lines of lockdep's reports (kernel/locking/lockdep.c,
 # lockdep_proc and RCU's lockdep_rcu_suspicious()).
@@ -88,7 +94,7 @@ bound() {
 run_kernel() {
 	local k=$1 ref name s art tmo
 	if [ "$k" = without ]; then
-		ref=$(series_without ab-lockdep "$LOCKDEP_SUBJECT" "$EXCEPTION_SUBJECT") || return 1
+		ref=$(series_without ab-lockdep "${WITHOUT[@]}") || return 1
 		name=real-nolockdep
 	else
 		ref=$("$TOP/harness/apply-series.sh") || return 1
@@ -154,7 +160,7 @@ n=0 fail=0
 		[ -f "$f" ] && cut -d' ' -f3- "$f"
 	done | sort -u | sed 's/^\(.*\)$/Command: `\1`./'
 	echo
-	echo "Kernel config \`$CFG\` (\`harness/build-kernel.sh\`): x86_64_defconfig + kvm_guest.config + kernel/configs/debug.config (KASAN, lockdep, kmemleak, ...) + the series' options + config/hotplug.config + config/drivers.config. \"without\" is the series without \"$LOCKDEP_SUBJECT\" and \"$EXCEPTION_SUBJECT\"; \"with\" is the whole series. One boot per scenario (guest/tests/lockdep_real), 4 vCPUs, 2 GB, under TCG."
+	echo "Kernel config \`$CFG\` (\`harness/build-kernel.sh\`): x86_64_defconfig + kvm_guest.config + kernel/configs/debug.config (KASAN, lockdep, kmemleak, ...) + the series' options + config/hotplug.config + config/drivers.config. \"without\" is the series without $WITHOUT_DESC; \"with\" is the whole series. One boot per scenario (guest/tests/lockdep_real), 4 vCPUs, 2 GB, under TCG."
 	echo
 	for k in without with; do
 		f=$(ls "$STATE"/lockdep-real-$k-*.art 2>/dev/null | head -n 1)

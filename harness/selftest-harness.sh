@@ -160,6 +160,28 @@ else
 	fail=1
 fi
 
+# The A/B step judges recorded runs by harness/ab.tsv: a case whose result
+# the data file does not accept fails, and so does a case missing on B.
+ab_run() {
+	local t=$'\t' c="test_sysfs.sh: misc: module exit under the mutex removes the device during a store"
+	mkdir -p "$tmp/ab/state"
+	printf '%s\n' "kind${t}program${t}case${t}status${t}directive${t}program_seconds${t}program_console_reports" \
+		"case${t}sysfs${t}$c${t}fail${t} # deadlock${t}1.0${t}0" >"$tmp/ab/state/ab-deadlock-a.tsv"
+	printf '%s\n' "kind${t}program${t}case${t}status${t}directive${t}program_seconds${t}program_console_reports" \
+		${1:+"case${t}sysfs${t}$c${t}$1${t}${t}1.0${t}0"} >"$tmp/ab/state/ab-deadlock-b.tsv"
+	printf '%s\n' date=d commit=c append= ref_a=a desc_a=A ref_b=b desc_b=B >"$tmp/ab/state/ab-deadlock.meta"
+	B=$tmp/ab "$H/ab.sh" --table deadlock 2>&1 | grep -c '^not ok'
+}
+n=$((n + 1))
+r6="$(ab_run pass) $(ab_run fail) $(ab_run)"
+if [ "$r6" = "0 1 1" ]; then
+	echo "ok $n the A/B step fails a result the data file does not accept, and a missing case"
+else
+	echo "# got '$r6' (not ok lines for pass, fail, missing on B)"
+	echo "not ok $n the A/B step fails a result the data file does not accept, and a missing case"
+	fail=1
+fi
+
 if [ -n "$1" ]; then
 	n=$((n + 1))
 	"$H/make-initramfs.sh" "$1" >/dev/null
