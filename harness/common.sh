@@ -96,8 +96,20 @@ series_commit() {
 }
 
 # ktree_checkout COMMIT [NAME]: check COMMIT out in the harness worktree,
-# creating the worktree if needed.
+# creating the worktree if needed. The first call takes the worktree's
+# lock ($STATE/ktree.lock) for the rest of the calling script, and its
+# children, so that two builders never move the worktree under each
+# other: a second one waits, and says what it waits for.
 ktree_checkout() {
+	if [ -z "${KTREE_LOCKED:-}" ]; then
+		mkdir -p "$STATE"
+		exec 8>>"$STATE/ktree.lock" || die "cannot open $STATE/ktree.lock" "check $STATE"
+		if ! flock -n 8; then
+			log "waiting for $KTREE: another build holds $STATE/ktree.lock"
+			flock 8
+		fi
+		export KTREE_LOCKED=1
+	fi
 	if [ ! -e "$KTREE/.git" ]; then
 		log "creating harness worktree $KTREE"
 		git -C "$SRC" worktree prune

@@ -14,7 +14,7 @@ O=$B/out/fi-off
 mkdir -p "$O"
 # test config without the option; only the one object is built.
 for ref in "$BASE" "$fi_commit"; do
-	git -C "$KTREE" checkout -q -f --detach "$ref" || die "cannot check out $ref" "rm -rf $KTREE"
+	ktree_checkout "$(git -C "$SRC" rev-parse "$ref^{commit}")" "$ref"
 	make -s -C "$KTREE" O="$O" LOCALVERSION= tinyconfig >/dev/null
 	"$KTREE/scripts/kconfig/merge_config.sh" -m -O "$O" "$O/.config" "$TOP/config/base.config" >/dev/null 2>&1
 	echo "# CONFIG_FAIL_KERNFS is not set" >>"$O/.config"
