@@ -80,3 +80,4 @@ help:
 	@echo "make deps | base | worktree | export [AUTHOR=...]"
 	@echo "                          packages, base tree, edit branch, write patches/"
 	@echo "make clean | distclean    remove build/ (and the ccache)"
+	@echo "harness/modpin STAGE ...  every stage with flags, REF[:CONFIG] kernels (--help)"

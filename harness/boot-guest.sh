@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # Boot a built kernel once in QEMU and run test programs in it.
 #
-#   boot-guest.sh NAME TESTS ARTDIR [TIMEOUT_S] [CPUS]
+#   boot-guest.sh [--dry-run] NAME TESTS ARTDIR [TIMEOUT_S] [CPUS]
 #
+# --dry-run prints the QEMU command and runs nothing.
 # TESTS is a comma-separated list of guest programs (guest/tests/*).
 # ARTDIR receives console.log (ttyS0, the kernel console), ktap.log (ttyS1,
 # the programs' KTAP) and cmd (the exact QEMU command). The run is bounded
@@ -19,11 +20,13 @@
 # effect itself, with a bound.
 . "$(dirname "$0")/common.sh"
 
-[ $# -ge 3 ] || die "usage: boot-guest.sh NAME TESTS ARTDIR [TIMEOUT_S] [CPUS]" "see harness/boot-guest.sh"
+dry=0
+[ "$1" = --dry-run ] && dry=1 && shift
+[ $# -ge 3 ] || die "usage: boot-guest.sh [--dry-run] NAME TESTS ARTDIR [TIMEOUT_S] [CPUS]" "see harness/boot-guest.sh"
 K=$B/kernels/$1 tests=$2 art=$3 tmo=${4:-300} cpus=${5:-2}
 need_tool qemu-system-x86_64 timeout
-[ -f "$K/initramfs.cpio.gz" ] || die "no initramfs in $K" "run harness/make-initramfs.sh $1"
-mkdir -p "$art"
+[ $dry = 1 ] || [ -f "$K/initramfs.cpio.gz" ] || die "no initramfs in $K" "run harness/make-initramfs.sh $1"
+[ $dry = 1 ] || mkdir -p "$art"
 
 accel=$("$TOP/harness/probe-accel.sh" "$1" 2>/dev/null)
 case $accel in
@@ -34,7 +37,9 @@ case " $QEMU_EXTRA " in
 *" -icount "*) accel_opts="-accel tcg,thread=single" ;;
 esac
 monitor=none
-if [ "${MONITOR_RELAY:-0}" = 1 ]; then
+if [ "${MONITOR_RELAY:-0}" = 1 ] && [ $dry = 1 ]; then
+	monitor=pipe:$art/monitor
+elif [ "${MONITOR_RELAY:-0}" = 1 ]; then
 	rm -f "$art/monitor.in" "$art/monitor.out"
 	mkfifo "$art/monitor.in" "$art/monitor.out" || die "cannot create the monitor FIFOs in $art" "check $art"
 	monitor=pipe:$art/monitor
@@ -43,6 +48,11 @@ cmd=(qemu-system-x86_64 $accel_opts -m "${GUEST_MEM:-1024}" -smp "$cpus" -displa
 	-serial "file:$art/console.log" -serial "file:$art/ktap.log"
 	-kernel "$K/bzImage" -initrd "$K/initramfs.cpio.gz" $QEMU_EXTRA
 	-append "console=ttyS0 panic=-1 reboot=t loglevel=7 harness.tests=$tests harness.timeout=${GUEST_TEST_TIMEOUT:-$tmo} $EXTRA_APPEND")
+if [ $dry = 1 ]; then
+	printf '%q ' timeout -k 5 "$tmo" "${cmd[@]}"
+	echo
+	exit 0
+fi
 printf '%q ' timeout -k 5 "$tmo" "${cmd[@]}" >"$art/cmd"
 echo >>"$art/cmd"
 start=$(date +%s.%N)

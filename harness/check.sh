@@ -20,14 +20,24 @@
 #    Coccinelle script on the test module
 # 12. a short driver sweep: three real drivers of three subsystems loaded,
 #    unbound and unloaded under sysfs readers on the full series
+#
+#   check.sh [--dry-run]    (--dry-run: print the steps' commands, run none)
 . "$(dirname "$0")/common.sh"
 
 H=$TOP/harness
+dry=0
+case ${1:-} in
+--dry-run) dry=1 ;;
+"") ;;
+*) die "unknown argument '$1'" "usage: check.sh [--dry-run]" ;;
+esac
 log=$B/check.log
 steps=$B/state/check-steps.md
-mkdir -p "$B/state" "$B/report"
-: >"$log"
-: >"$steps"
+if [ $dry = 0 ]; then
+	mkdir -p "$B/state" "$B/report"
+	: >"$log"
+	: >"$steps"
+fi
 pass=0 fail=0 skip=0 xfail=0 xpass=0 n=0
 
 # tally: renumber the "ok"/"not ok" lines of a step's output, count them.
@@ -65,6 +75,12 @@ step() {
 	local desc=$1 rc t0=$SECONDS out=$B/state/step.out
 	local p0=$pass f0=$fail s0=$skip
 	shift
+	if [ $dry = 1 ]; then
+		printf '%s:' "$desc"
+		printf ' %s' "${@/#$TOP\//}"
+		echo
+		return
+	fi
 	echo "# --- $desc"
 	tally < <({
 		"$@" 2>&1
@@ -87,7 +103,7 @@ step() {
 		$((pass - p0)) $((fail - f0)) $((skip - s0)) >>"$steps"
 }
 
-echo "TAP version 13"
+[ $dry = 1 ] || echo "TAP version 13"
 start=$(date +%s)
 step "host packages installed" "$H/install-deps.sh"
 step "base tree prepared" "$H/prepare-base.sh"
@@ -109,6 +125,7 @@ step "guest tests on the debug kernel" "$H/run-tests.sh" debug \
 step "short stress on the fixed kernel (zram, test_sysfs, CPU hotplug)" env KERNEL=series "$H/stress.sh" --short
 step "short driver sweep on the full series" "$H/sweep.sh" --short
 step "lockdep A/B: reported without a race on unbind, quiet on module exit" "$H/ab.sh" lockdep
+[ $dry = 1 ] && exit 0
 echo "# make check took $(($(date +%s) - start)) s; log: $log"
 # The snippet for docs/results.md (harness/report.sh).
 {

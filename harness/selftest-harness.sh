@@ -160,6 +160,23 @@ else
 	fail=1
 fi
 
+# The one entry point: every stage has its help, and a KERNEL that names
+# no commit is refused with the cause.
+n=$((n + 1))
+bad=
+for st in prepare build boot test parse ab check stress bench sweep lockdep-real shell report; do
+	"$H/modpin" "$st" --help 2>&1 | head -n 1 | grep -q '^usage: ' || bad="$bad $st"
+done
+out=$("$H/modpin" build --dry-run no-such-ref:test 2>&1)
+rc=$?
+if [ -z "$bad" ] && [ $rc -ne 0 ] && [ "$out" = "error: 'no-such-ref' names no commit of $B/linux -- fix: use series, series~N, base or a commit id" ]; then
+	echo "ok $n harness/modpin: every stage has --help; an unknown REF is named"
+else
+	echo "# stages without help:${bad:- none}; build of an unknown REF: rc $rc, '$out'"
+	echo "not ok $n harness/modpin: every stage has --help; an unknown REF is named"
+	fail=1
+fi
+
 # The A/B step judges recorded runs by harness/ab.tsv: a case whose result
 # the data file does not accept fails, and so does a case missing on B.
 ab_run() {
