@@ -109,17 +109,18 @@ run_kernel() {
 	fi
 	for s in ${scens//,/ }; do
 		tmo=$(bound "$s")
-		local env="harness.env.LOCKDEP_REAL=$s harness.env.LOCKDEP_REAL_ROUNDS=$rounds memhp_default_state=online_movable"
+		# The one description of the run, for the dry run and the run.
+		local run=(env MONITOR_RELAY=1 GUEST_MEM=2048,slots=4,maxmem=4G "QEMU_EXTRA=$(echo $devices)"
+			"EXTRA_APPEND=${EXTRA_APPEND:+$EXTRA_APPEND }harness.env.LOCKDEP_REAL=$s harness.env.LOCKDEP_REAL_ROUNDS=$rounds memhp_default_state=online_movable"
+			BOOT_TIMEOUT="$tmo" harness/run-tests.sh "$name" lockdep_real 4)
 		if [ $dry = 1 ]; then
-			echo "MONITOR_RELAY=1 GUEST_MEM=2048,slots=4,maxmem=4G QEMU_EXTRA='$(echo $devices)'" \
-				"EXTRA_APPEND='$env' BOOT_TIMEOUT=$tmo harness/run-tests.sh $name lockdep_real 4"
+			printf '%q ' "${run[@]}"
+			echo
 			continue
 		fi
 		[ -f "$img" ] || truncate -s 64M "$img"
 		log "lockdep on $name: scenario $s (bound $tmo s)"
-		MONITOR_RELAY=1 GUEST_MEM=2048,slots=4,maxmem=4G QEMU_EXTRA="$(echo $devices)" \
-			EXTRA_APPEND="${EXTRA_APPEND:+$EXTRA_APPEND }$env" BOOT_TIMEOUT=$tmo \
-			"$TOP/harness/run-tests.sh" "$name" lockdep_real 4 >"$STATE/lockdep-real-$k-$s.ktap" 2>&1
+		(cd "$TOP" && "${run[@]}") >"$STATE/lockdep-real-$k-$s.ktap" 2>&1
 		art=$(sed -n 's/^# artefacts: //p' "$STATE/lockdep-real-$k-$s.ktap")
 		echo "$art" >"$STATE/lockdep-real-$k-$s.art"
 		echo "$(date -u +%Y-%m-%d) $(git -C "$TOP" rev-parse --short HEAD) harness/lockdep-real.sh $cmdline" \
