@@ -21,16 +21,23 @@
 # 12. a short driver sweep: three real drivers of three subsystems loaded,
 #    unbound and unloaded under sysfs readers on the full series
 #
-#   check.sh [--dry-run]    (--dry-run: print the steps' commands, run none)
+#   check.sh [--dry-run] [--reverse]
+#
+# --dry-run prints the steps' commands and runs none. --reverse runs the
+# steps that prepare (packages, base, series, the two staged kernels)
+# first, then the others in the reverse of their usual order: no step
+# depends on another's side effects but those.
 . "$(dirname "$0")/common.sh"
 
 H=$TOP/harness
-dry=0
-case ${1:-} in
---dry-run) dry=1 ;;
-"") ;;
-*) die "unknown argument '$1'" "usage: check.sh [--dry-run]" ;;
-esac
+dry=0 reverse=0
+for a in "$@"; do
+	case $a in
+	--dry-run) dry=1 ;;
+	--reverse) reverse=1 ;;
+	*) die "unknown argument '$a'" "usage: check.sh [--dry-run] [--reverse]" ;;
+	esac
+done
 log=$B/check.log
 steps=$B/state/check-steps.md
 if [ $dry = 0 ]; then
@@ -68,10 +75,10 @@ tally() {
 	done
 }
 
-# step DESC CMD...: run one step, its output streamed as it comes (KTAP
+# run_step DESC CMD...: run one step, its output streamed as it comes (KTAP
 # lines renumbered, other lines as comments). A step that fails without
 # printing a failing KTAP line of its own counts as one failed case.
-step() {
+run_step() {
 	local desc=$1 rc t0=$SECONDS out=$B/state/step.out
 	local p0=$pass f0=$fail s0=$skip
 	shift
@@ -103,28 +110,49 @@ step() {
 		$((pass - p0)) $((fail - f0)) $((skip - s0)) >>"$steps"
 }
 
-[ $dry = 1 ] || echo "TAP version 13"
-start=$(date +%s)
-step "host packages installed" "$H/install-deps.sh"
-step "base tree prepared" "$H/prepare-base.sh"
-step "git am applies patches/ on the base" "$H/apply-series.sh"
+# step [-p] DESC CMD...: add a step to the run (-p: one that prepares
+# what others need, run first with --reverse).
+prep=() rest=()
+step() {
+	local p=0 q
+	[ "$1" = -p ] && p=1 && shift
+	printf -v q '%q ' "$@"
+	if [ $p = 1 ]; then prep+=("$q"); else rest+=("$q"); fi
+	order+=("$q")
+}
+order=()
+step -p "host packages installed" "$H/install-deps.sh"
+step -p "base tree prepared" "$H/prepare-base.sh"
+step -p "git am applies patches/ on the base" "$H/apply-series.sh"
 step "patches/ is exactly what export produces" "$H/export-series.sh" --check harness/series
 step "docs/results.md is generated from docs/results/" "$H/report.sh" --check
 step "quilt push -a" "$H/check-quilt.sh"
 step "checkpatch" "$H/check-checkpatch.sh"
 step "bisect build, sparse, W=1" "$H/check-bisect.sh"
-step "full series kernel staged" "$H/build-kernel.sh" harness/series test series
+step -p "full series kernel staged" "$H/build-kernel.sh" harness/series test series
 step "harness self-tests" "$H/selftest-harness.sh" series
 step "guest tests on the full series" "$H/run-tests.sh" series "${TESTS:-smoke,kunit,sysfs,zram_params}"
 step "A/B: deadlocks without the fix, none with it" "$H/ab.sh" deadlock
 step "coccinelle: the script finds the test_sysfs deadlocks" "$H/check-cocci.sh"
 step "allmodconfig builds of the touched code" "$H/check-allmod.sh"
-step "debug kernel staged" "$H/build-kernel.sh" harness/series debug debug
+step -p "debug kernel staged" "$H/build-kernel.sh" harness/series debug debug
 step "guest tests on the debug kernel" "$H/run-tests.sh" debug \
 	"${DEBUG_TESTS:-smoke,kunit,sysfs,test_sysfs_lockdep,zram_params,zram_algorithm_params}"
 step "short stress on the fixed kernel (zram, test_sysfs, CPU hotplug)" env KERNEL=series "$H/stress.sh" --short
 step "short driver sweep on the full series" "$H/sweep.sh" --short
 step "lockdep A/B: reported without a race on unbind, quiet on module exit" "$H/ab.sh" lockdep
+
+if [ $reverse = 1 ]; then
+	order=("${prep[@]}")
+	for ((i = ${#rest[@]} - 1; i >= 0; i--)); do
+		order+=("${rest[i]}")
+	done
+fi
+[ $dry = 1 ] || echo "TAP version 13"
+start=$(date +%s)
+for q in "${order[@]}"; do
+	eval "run_step $q"
+done
 [ $dry = 1 ] && exit 0
 echo "# make check took $(($(date +%s) - start)) s; log: $log"
 # The snippet for docs/results.md (harness/report.sh).
