@@ -184,7 +184,8 @@ n=0 fail=0
 		f=$(ls "$STATE"/lockdep-real-$k-*.art 2>/dev/null | head -n 1)
 		[ -n "$f" ] || continue
 		art=$(cat "$f")
-		read -r d c _ <"${f%.art}.meta"
+		d=$(cut -d' ' -f1 "$STATE"/lockdep-real-$k-*.meta | sort -u | paste -sd, | sed 's/,/, /g')
+		c=$(cut -d' ' -f2 "$STATE"/lockdep-real-$k-*.meta | sort -u | paste -sd, | sed 's/,/, /g')
 		echo "- $k: $d, repository $c, kernel $(sed -n 's/^commit=//p' "$art/info" | cut -c1-12)"
 	done
 	echo
