@@ -119,16 +119,20 @@ ktree_checkout() {
 	fi
 }
 
+# staged_find COMMIT CONFIG: the name under build/kernels of a kernel
+# staged for COMMIT and CONFIG; 1 if there is none.
+staged_find() {
+	local info
+	info=$(grep -lx "commit=$1" "$B"/kernels/*/info 2>/dev/null |
+		xargs -r grep -lx "config=$2" | xargs -r grep -lx "staged=2" | head -n 1)
+	[ -n "$info" ] && basename "$(dirname "$info")"
+}
+
 # staged_kernel NAME COMMIT CONFIG: the name of a kernel already staged
 # under build/kernels for COMMIT and CONFIG (by the bisect build, say), or
 # build and stage it as NAME.
 staged_kernel() {
-	local info
-	info=$(grep -lx "commit=$2" "$B"/kernels/*/info 2>/dev/null |
-		xargs -r grep -lx "config=$3" | xargs -r grep -lx "staged=2" | head -n 1)
-	if [ -n "$info" ]; then
-		basename "$(dirname "$info")"
-	else
+	if ! staged_find "$2" "$3"; then
 		"$TOP/harness/build-kernel.sh" "$2" "$3" "$1" >/dev/null || exit 1
 		echo "$1"
 	fi
