@@ -160,7 +160,7 @@ echo "# make check took $(($(date +%s) - start)) s; log: $log"
 	echo "## make check"
 	echo
 	echo "Measured $(date -u +%Y-%m-%d) on $(git -C "$TOP" rev-parse --short HEAD)" \
-		"(series $(git -C "$SRC" rev-parse --short harness/series 2>/dev/null)) with \`make check\`:" \
+		"(series $(git -C "$SRC" rev-parse --short harness/series 2>/dev/null)) with \`$([ $reverse = 1 ] && echo "harness/check.sh --reverse" || echo "make check")\`:" \
 		"$pass passed, $fail failed, $skip skipped in $(($(date +%s) - start)) s."
 	echo
 	echo "| step | time | passed | failed | skipped |"
