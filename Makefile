@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # The two commands a newcomer needs are "make run" and "make check"; the
-# rest are the steps they are made of. See README.md.
+# rest are the steps they are made of. See README.md. The long runs and
+# the shell depend on "base", so that they work in a fresh clone too.
 
 .PHONY: help run check shell stress bench sweep lockdep-real check-fresh report deps base worktree export clean distclean
 
@@ -12,22 +13,22 @@ check:
 
 # Stress tests in one boot: make stress [KERNEL=debug] [ITERS=1000] [SECS=0]
 # [SCENARIOS=stable,reload]
-stress:
+stress: base
 	@KERNEL="$(KERNEL)" ITERS="$(ITERS)" SECS="$(SECS)" SCENARIOS="$(SCENARIOS)" harness/stress.sh
 
 # Cost of the fix per sysfs operation, base vs series (harness/bench.sh).
-bench:
+bench: base
 	@harness/bench.sh
 
 # Real drivers under sysfs load on base, series and debug kernels:
 # make sweep [ARGS="--cycles 20 --kernels series"] (harness/sweep.sh --help).
-sweep:
+sweep: base
 	@harness/sweep.sh $(ARGS)
 
 # Lockdep on a real configuration's debug kernel, with and without the
 # lockdep patch: make lockdep-real [ARGS="--scenarios cpu,pci"]
 # (harness/lockdep-real.sh --help).
-lockdep-real:
+lockdep-real: base
 	@harness/lockdep-real.sh $(ARGS)
 
 # The README's commands in a debootstrapped minimal Debian 12:
@@ -37,7 +38,7 @@ check-fresh:
 
 # An interactive shell in a staged kernel: make shell [KERNEL=series]
 # (harness/shell.sh --help).
-shell:
+shell: base
 	@harness/shell.sh $(or $(KERNEL),series)
 
 # docs/results.md from the snippets the runs wrote (harness/report.sh).

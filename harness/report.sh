@@ -20,7 +20,7 @@ EOF
 }
 . "$(dirname "$0")/common.sh"
 
-ORDER="check check-cold sweep ab-deadlock ab-lockdep lockdep-real bench stress sweep-short earlier"
+ORDER="check check-cold sweep sweep-debug ab-deadlock ab-lockdep lockdep-real bench stress sweep-short earlier"
 check=0
 case ${1:-} in
 '') ;;

@@ -27,10 +27,11 @@ usage: sweep.sh [options]
 
 A module fails on a hang, a kernel log report or an unload that does not
 succeed within 10 s; on the series kernels (not base) also when an rmmod
-fails at its first attempt. The table goes to build/report/sweep.md
-(sweep-short.md for --short), with the date, commit and command, and is
-printed; each kernel's artefacts are under build/runs/. Exit status 0 only if no module failed on the series
-kernels; failures on base are reported, for triage, but do not fail.
+fails at its first attempt. The table, with the date, commit and command,
+is printed and goes to build/report/sweep.md: sweep-short.md for --short,
+sweep-debug.md for --kernels debug (a run of some kernels has its own).
+Each kernel's artefacts are under build/runs/. Exit status 0 only if no
+module failed on the series kernels; failures on base are reported, for triage, but do not fail.
 EOF
 }
 . "$(dirname "$0")/common.sh"
@@ -138,6 +139,10 @@ done
 # replaces the table of a full sweep.
 out=$B/report/sweep.md
 [ "$cmdline" = --short ] && out=$B/report/sweep-short.md
+# A run of some of the kernels keeps its own snippet too (sweep-debug.md,
+# ...), so that it does not replace the others' rows.
+[ -z "$short" ] && [ "$(echo $ran)" != "base series debug" ] &&
+	out=$B/report/sweep-$(echo $ran | tr ' ' '-').md
 {
 	echo "## Driver sweep"
 	echo
