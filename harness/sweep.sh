@@ -31,7 +31,8 @@ fails at its first attempt. The table, with the date, commit and command,
 is printed and goes to build/report/sweep.md: sweep-short.md for --short,
 sweep-debug.md for --kernels debug (a run of some kernels has its own).
 Each kernel's artefacts are under build/runs/. Exit status 0 only if no
-module failed on the series kernels; failures on base are reported, for triage, but do not fail.
+module failed on the series kernels; failures on base are reported, for
+triage, but do not fail.
 EOF
 }
 . "$(dirname "$0")/common.sh"
@@ -137,14 +138,16 @@ done
 # The table: one row per module and kernel, from the "# sweep:" lines.
 # The short version (make check) keeps its own snippet, so that it never
 # replaces the table of a full sweep.
-out=$B/report/sweep.md
-[ "$cmdline" = --short ] && out=$B/report/sweep-short.md
+out=$B/report/sweep$short.md
 # A run of some of the kernels keeps its own snippet too (sweep-debug.md,
 # ...), so that it does not replace the others' rows.
 [ -z "$short" ] && [ "$(echo $ran)" != "base series debug" ] &&
 	out=$B/report/sweep-$(echo $ran | tr ' ' '-').md
+title="Driver sweep"
+[ -n "$short" ] && title="$title, the short version of make check"
+[ "$out" = "$B/report/sweep$short.md" ] || title="$title: $(echo $ran | sed 's/ /, /g') only"
 {
-	echo "## Driver sweep"
+	echo "## $title"
 	echo
 	for k in $ran; do
 		cut -d' ' -f4- "$STATE/sweep$short-$k.meta"
