@@ -505,6 +505,31 @@ st_res() {
 
 # Module ----------------------------------------------------------------
 
+# st_rmmod MOD [-r]: one attempt to unload MOD, with rmmod or, given -r,
+# with "modprobe -r" (which also unloads the modules MOD uses); its error
+# goes to $E. Sets ST_RMMOD to ok, ewouldblock (the kernel refused for now:
+# "Resource temporarily unavailable"), ebusy (the module is in use) or
+# other, and counts rmmod_$ST_RMMOD. Returns 0 only if MOD was unloaded.
+# The one place that reads rmmod's errors, for every loop that unloads.
+st_rmmod() {
+	if [ "$2" = -r ]; then
+		modprobe -r "$1" 2>"$E"
+	else
+		rmmod "$1" 2>"$E"
+	fi
+	if [ $? -eq 0 ]; then
+		ST_RMMOD=ok
+	else
+		case $(cat "$E") in
+		*"emporarily unavailable"* | *"would block"*) ST_RMMOD=ewouldblock ;;
+		*"busy"* | *"in use"*) ST_RMMOD=ebusy ;;
+		*) ST_RMMOD=other ;;
+		esac
+	fi
+	st_count "rmmod_$ST_RMMOD"
+	[ "$ST_RMMOD" = ok ]
+}
+
 # st_module_loop MOD PAUSE EVERY LOOP...: a secondary loop that unloads and
 # reloads module MOD until the scenario stops. Before each cycle it lets
 # the loops LOOP... finish 0, 1 or 2 iterations and pauses up to PAUSE *
@@ -512,7 +537,7 @@ st_res() {
 # the kernel's speed. Every EVERY-th unload is "modprobe -r" (which also
 # unloads what MOD uses), the others rmmod; EVERY 0 means rmmod only. The
 # generation in $W/gen is odd while the module is unloaded or loaded.
-# Counts rmmod_ok, rmmod_ewouldblock, rmmod_ebusy, rmmod_other,
+# Counts rmmod_ok, rmmod_ewouldblock, rmmod_ebusy, rmmod_other (st_rmmod),
 # modprobe_ok, modprobe_fail.
 st_module_loop() {
 	_st_mod=$1 _st_pause=$2 _st_every=$3
@@ -529,20 +554,12 @@ st_module_loop() {
 		echo $gen >"$W/gen"
 		if [ "$_st_every" -gt 0 ] && [ $((n % _st_every)) -eq 0 ]; then
 			st_beat "$n modprobe -r $_st_mod"
-			modprobe -r "$_st_mod" 2>"$E"
+			st_rmmod "$_st_mod" -r
 		else
 			st_beat "$n rmmod $_st_mod"
-			rmmod "$_st_mod" 2>"$E"
+			st_rmmod "$_st_mod"
 		fi
-		if [ $? -eq 0 ]; then
-			st_count rmmod_ok
-		else
-			case $(cat "$E") in
-			*"temporarily unavailable"*) st_count rmmod_ewouldblock ;;
-			*"busy"*) st_count rmmod_ebusy ;;
-			*) st_count rmmod_other; echo "rmmod $n: $(cat "$E")" ;;
-			esac
-		fi
+		[ "$ST_RMMOD" = other ] && echo "rmmod $n: $(cat "$E")"
 		st_beat "$n modprobe $_st_mod"
 		if modprobe "$_st_mod" 2>"$E"; then
 			st_count modprobe_ok
@@ -557,7 +574,9 @@ st_module_loop() {
 }
 
 # st_unload MOD: rmmod MOD if it is loaded, retrying for up to 10 s while
-# it fails; each attempt bounded by 30 s. Returns 124 on a stall.
+# it fails; each attempt bounded by 30 s. Returns 124 on a stall. For the
+# test's main process, which no watchdog watches: loops use st_rmmod and
+# their heartbeat instead.
 st_unload() {
 	_st_t=0
 	while lsmod | grep -q "^$1 "; do
