@@ -158,7 +158,14 @@ title="Driver sweep"
 	echo
 	for k in $ran; do
 		read -r d c n cmd <"$STATE/sweep$short-$k.meta"
-		echo "- $k: $d, $c, $n cycles, kernel $(sed -n 's/^commit=//p' "$(cat "$STATE/sweep$short-$k.art")/info" | cut -c1-12) ($(sed -n 's/^config=//p' "$(cat "$STATE/sweep$short-$k.art")/info"))"
+		art=$(cat "$STATE/sweep$short-$k.art")
+		# A boot that ended early (killed, timed out) has fewer
+		# "# sweep:" lines than its plan has modules: say so.
+		planned=$(tr -d '\r' <"$art/boot1/ktap.log" 2>/dev/null | sed -n 's/^1\.\.\([0-9]*\)$/\1/p' | head -n 1)
+		got=$(cat "$art"/boot*/ktap.log 2>/dev/null | grep -c '^# sweep: ')
+		partial=
+		[ -n "$planned" ] && [ "$got" -lt "$planned" ] && partial="; only $got of its $planned modules ran, the boot ended first"
+		echo "- $k: $d, $c, $n cycles, kernel $(sed -n 's/^commit=//p' "$art/info" | cut -c1-12) ($(sed -n 's/^config=//p' "$art/info"))$partial"
 	done
 	echo
 	echo "| module | subsystem | kernel | cycles | rmmod first attempt | EWOULDBLOCK/EBUSY | unload median | unbind (fail) | knob | writes | hangs | reports |"
