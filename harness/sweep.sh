@@ -151,7 +151,7 @@ title="Driver sweep"
 	echo "## $title"
 	echo
 	for k in $ran; do
-		cut -d' ' -f4- "$STATE/sweep$short-$k.meta"
+		cut -d' ' -f4- "$STATE/sweep$short-$k.meta" | sed 's/ *$//'
 	done | sort -u | sed 's/^\(.*\)$/Command: `\1`./'
 	echo
 	echo "Per kernel, the date, the repository commit the run was made from, the cycles per module and the kernel's commit:"
