@@ -21,7 +21,9 @@ Everything else the run needs must come from harness/install-deps.sh.
 Needs root, the network and about 15 GB under build/. debootstrap is
 installed on the host with apt if missing. The log of each command is
 build/fresh/<command>.log; the summary lines are printed, and the exit
-status is that of the last command.
+status is that of the last command. The result, with its date, commit and
+command, goes to build/report/check-fresh.md (make report puts it in
+docs/results.md), with the step table of make check when it ran.
 EOF
 }
 . "$(dirname "$0")/common.sh"
@@ -81,17 +83,46 @@ in_root() {
 }
 in_root 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends make' \
 	>"$F/make.log" 2>&1 || die "cannot install make in $R" "see $F/make.log"
+head=$(git -C "$TOP" rev-parse --short HEAD)
 git clone -q "$TOP" "$R/root/sysfs-modpin" ||
 	die "cannot clone the repository into $R" "check 'git -C $TOP status'"
 log "minimal system ready after $((SECONDS - t0)) s"
 
-rc=0
+rc=0 rows=
 for c in $cmds; do
 	t1=$SECONDS
 	log "make $c in $R (log: $F/$c.log)"
 	in_root "cd /root/sysfs-modpin && make $c" >"$F/$c.log" 2>&1
 	rc=$?
-	echo "# make $c: exit $rc after $((SECONDS - t1)) s; its last line: $(tail -n 1 "$F/$c.log")"
+	last=$(tail -n 1 "$F/$c.log")
+	echo "# make $c: exit $rc after $((SECONDS - t1)) s; its last line: $last"
+	rows="$rows| make $c | $rc | $((SECONDS - t1)) s | $last |
+"
 	[ $rc -eq 0 ] || break
 done
+
+# The snippet for docs/results.md (harness/report.sh).
+src=$(in_root "dpkg-query -W -f '\${Version}' linux-source-6.12" 2>/dev/null)
+mkdir -p "$B/report"
+{
+	echo "## make check-fresh"
+	echo
+	echo "A minimal Debian 12 (debootstrap, variant minbase) with only \`make\`" \
+		"installed, then the README's commands in a clone; everything else came" \
+		"from \`harness/install-deps.sh\` (linux-source-6.12 ${src:-not installed})."
+	echo
+	echo "Measured $(date -u +%Y-%m-%d) on $head" \
+		"with \`harness/check-fresh.sh$([ "$cmds" = run ] || echo ' --check')\`:" \
+		"exit $rc after $((SECONDS - t0)) s."
+	echo
+	echo "| command | exit | time | its last line |"
+	echo "|---|---|---|---|"
+	printf '%s' "$rows"
+	if [ -f "$R/root/sysfs-modpin/build/report/check.md" ]; then
+		echo
+		echo "The steps of that make check:"
+		echo
+		sed -n '/^| step/,$p' "$R/root/sysfs-modpin/build/report/check.md"
+	fi
+} >"$B/report/check-fresh.md"
 exit $rc

@@ -7,11 +7,12 @@ usage: report.sh [--check]
 Assemble docs/results.md from the result snippets in docs/results/.
 
 The runs write their snippet to build/report/NAME.md, each with its date,
-commit and command: make check (check.md), make sweep (sweep.md). report.sh
-first copies those into docs/results/, replacing the older measurement of
-the same kind, then writes docs/results.md: a generated header, the
-snippets in the order of ORDER below, then any others by name. Each
-snippet starts with a level-2 heading. Commit both.
+commit and command: make check (check.md), make sweep (sweep.md), make
+check-fresh (check-fresh.md), ... report.sh first copies those into
+docs/results/, replacing the older measurement of the same kind, then
+writes docs/results.md: a generated header, the snippets in the order of
+ORDER below, then any others by name. Each snippet starts with a level-2
+heading. Commit both.
 
   --check     change nothing; fail if docs/results.md is not what the
               snippets in docs/results/ assemble to (a hand edit)
@@ -20,7 +21,7 @@ EOF
 }
 . "$(dirname "$0")/common.sh"
 
-ORDER="check check-cold sweep sweep-debug ab-deadlock ab-lockdep lockdep-real bench stress sweep-short earlier"
+ORDER="check check-cold check-fresh sweep sweep-debug ab-deadlock ab-lockdep lockdep-real bench stress sweep-short earlier"
 check=0
 case ${1:-} in
 '') ;;
