@@ -3,14 +3,17 @@
 # Install, with apt, every host package the harness needs. Only missing
 # packages are installed, so a re-run is a no-op. rsync is used by the
 # kselftest install (make -C tools/testing/selftests install), tmux by the
-# self-test of harness/shell.sh. linux-source-6.12 is installed at the
-# version the series is tested on (BASE_PKG_VERSION in common.sh), also
-# when another version is installed already: apt's newest one moves on.
+# self-test of harness/shell.sh, libpython3-dev by spatch (Debian's
+# coccinelle loads Python through the unversioned libpython3.11.so, which
+# only the -dev package ships; without it spatch exits 255 before it reads
+# the script). linux-source-6.12 is installed at the version the series is
+# tested on (BASE_PKG_VERSION in common.sh), also when another version is
+# installed already: apt's newest one moves on.
 . "$(dirname "$0")/common.sh"
 
 PKGS="qemu-system-x86 busybox-static cpio kmod flex bison bc
 libelf-dev libssl-dev dwarves sparse quilt ccache gcc make git xz-utils perl
-python3 coccinelle ocaml-nox rsync tmux"
+python3 libpython3-dev coccinelle ocaml-nox rsync tmux"
 
 missing=
 for p in $PKGS; do
